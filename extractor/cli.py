@@ -15,6 +15,11 @@ app = typer.Typer(
     help="kehoach: read Vietnamese NTM plans, extract grounded records, cross-check plans.",
 )
 
+@app.callback()
+def _root() -> None:
+    """kehoach: read Vietnamese NTM plans, extract grounded records, cross-check plans."""
+
+
 # command name -> module in extractor.commands exposing a function of the same name
 COMMANDS = [
     "extract",

@@ -1,0 +1,148 @@
+"""What a reader carries from one sentence to the next: section, years, plan year, clauses."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import regex as re
+
+from ..model import DocMeta, Section
+from ..normalise import canonical
+from ..recognise import find_years, quoted_spans
+from ..rules import load_rules
+from ..sections import Paragraph, enclosing, section_at
+from ..segment import Sentence
+
+_PERIOD_RE = re.compile(r"giai\s+đoạn\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)", re.I)
+_SINGLE_YEAR_RE = re.compile(r"(?<!giai\s+đoạn\s+\d{4}\s*[-–]\s*)\bnăm\s+((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+
+
+@dataclass
+class Context:
+    text: str
+    can: str  # canonical tone placement, same length as text
+    meta: DocMeta
+    sections: list[Section]
+    paras: list[Paragraph]
+    sents: list[Sentence]
+    plan_year: int | None = None
+    body_start: int = 0
+    _quotes: list = field(default_factory=list)
+
+    def section(self, offset: int) -> Section | None:
+        return section_at(self.sections, offset)
+
+    def chain(self, offset: int) -> list[Section]:
+        return enclosing(self.sections, offset)
+
+    def in_quotes(self, s: int, e: int) -> bool:
+        return any(a <= s and e <= b for a, b in self._quotes)
+
+
+@functools.lru_cache(maxsize=1)
+def target_rules():
+    t = load_rules("targets")
+    return {k: re.compile(v, re.I) if isinstance(v, str) else v for k, v in t.items()}
+
+
+def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:
+    ctx = Context(text=text, can=canonical(text), meta=meta, sections=sections, paras=paras, sents=sents)
+    ctx._quotes = quoted_spans(text)
+    # the body starts at the first numbered section (title and preamble come before)
+    firsts = [s.start for s in sections if s.level == 1]
+    ctx.body_start = firsts[0] if firsts else 0
+    ctx.plan_year = _plan_year(meta, text[: ctx.body_start or 1500])
+    return ctx
+
+
+def _plan_year(meta: DocMeta, head: str) -> int | None:
+    """The single year a plan is for (``năm 2025`` in its title or period), else None."""
+    period = (meta.period or "").strip()
+    if period:
+        return int(period) if re.fullmatch(r"\d{4}", period) else None
+    # no period from metadata: look at the title area (before any Căn cứ)
+    title = re.split(r"\n(?:Căn\s+cứ|Thực\s+hiện|Thi\s+hành)", head, maxsplit=1)[0]
+    title = re.sub(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", " ", title)
+    if _PERIOD_RE.search(title):
+        return None
+    years = {int(m.group(1)) for m in _SINGLE_YEAR_RE.finditer(title)}
+    return years.pop() if len(years) == 1 else None
+
+
+def clause_start(text: str, pos: int, stop_at_trong_do: bool = True) -> int:
+    """Start of the clause holding ``pos``: after the last ``;`` (outside brackets) or ``trong đó``."""
+    depth = 0
+    i = pos - 1
+    while i >= 0:
+        c = text[i]
+        if c == ")":
+            depth += 1
+        elif c == "(":
+            if depth == 0:
+                return i + 1  # inside a parenthesis: it is its own clause
+            depth -= 1
+        elif c == ";" and depth == 0:
+            return i + 1
+        i -= 1
+    return 0
+
+
+def trong_do_start(text: str, start: int, pos: int) -> int:
+    """Move a clause start past the last ``trong đó`` before ``pos``."""
+    last = None
+    for m in re.finditer(r"trong\s+đó|Trong\s+đó", text[start:pos]):
+        last = m
+    return start + last.end() if last else start
+
+
+def year_before(ctx: Context, sent: Sentence, pos: int) -> int | None:
+    """The nearest year expression before ``pos`` in the sentence (sentence offsets)."""
+    ys = [y for y in find_years(sent.text) if y.start < pos]
+    return ys[-1].year if ys else None
+
+
+def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
+    """The year a target without one in its sentence takes from context, and from where."""
+    # a sentence continuing the previous one ("Trong đó: ...")
+    i = ctx.sents.index(sent)
+    if re.match(r"^\s*[-+]?\s*(?:Trong\s+đó|Cụ\s+thể|Bao\s+gồm)", sent.text) and i > 0 and ctx.sents[i - 1].para == sent.para:
+        prev = ctx.sents[i - 1]
+        ys = find_years(prev.text)
+        if ys:
+            return ys[-1].year, "previous_sentence"
+    for sec in reversed(ctx.chain(sent.start)):
+        ys = find_years(sec.title)
+        if ys:
+            return ys[-1].year, "section_title"
+    # an intro paragraph ending in ":" right above ("Đến năm 2025, phấn đấu:")
+    p = ctx.paras[sent.para]
+    if sent.para > 0:
+        prev = ctx.paras[sent.para - 1]
+        if prev.text.rstrip().endswith(":") and p.kind == "bullet":
+            ys = find_years(prev.text)
+            if ys:
+                return ys[-1].year, "intro"
+    if ctx.plan_year:
+        return ctx.plan_year, "plan_year"
+    return None, None
+
+
+@functools.lru_cache(maxsize=1)
+def _topic_res():
+    return [(t, re.compile("|".join(f"(?:{p})" for p in pats), re.I)) for t, pats in load_rules("topics")["topics"].items()]
+
+
+def topic_of(text: str, fallbacks: list[str] = ()) -> str:
+    """The first topic whose keywords occur in ``text``, else in each fallback (section titles)."""
+    for t in [text, *fallbacks]:
+        if not t:
+            continue
+        best = None
+        for topic, rx in _topic_res():
+            m = rx.search(t)
+            if m and (best is None or m.start() < best[1]):
+                best = (topic, m.start())
+        if best:
+            return best[0]
+    return "other"

@@ -1,0 +1,532 @@
+"""Batch ingestion: files and folders in, rows in the SQLite store out.
+
+    from extractor.ingest import ingest_paths
+    summary = ingest_paths(["plans/"], db="output/kehoach.db", workers=2)
+    summary.exit_code        # 0 when every file was ingested or unchanged, 2 otherwise
+
+Steps
+-----
+1. ``collect_files``: files and folders (recursive; hidden files and folders,
+   ``*.db`` files and Office lock files ``~$*`` are skipped).
+2. Plan (main process): each file is checked (type, empty, size limit) and
+   hashed (sha256).  A file whose content is already stored is ``skipped``
+   ("unchanged") without being read.  Checks that fail give a ``failed`` row.
+3. Extract: ``read_file`` + ``extract_raw`` for the rest, in a process pool
+   (``workers`` >= 1; each worker is replaced after ``max_tasks_per_child`` files
+   so memory stays flat) or in this process (``workers`` = 0).  Each file has a
+   time limit (``Settings.time_limit``): a worker over it is killed and the file
+   gets a ``failed`` row "time limit"; a worker that crashes is retried alone
+   once, then the file fails.
+4. Store: ONE writer (this process) stores each file in one transaction
+   (``store.store_documents``).  Killed at any point, a rerun picks up where the
+   batch stopped: stored files are unchanged, nothing is half-written.
+
+One bad file never stops the batch.  A file with no recognisable plan (an
+English memo, say) is stored as ``ok`` with whatever documents the pipeline
+returns (``doc_type`` null) and a warning in ``sources.warnings``
+("no plan found ...").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+import traceback
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Union
+
+import sqlite_utils
+
+from . import store
+from .errors import KehoachError
+from .settings import Settings, load_settings
+
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
+SKIPPED_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3")
+
+FILE_DISAPPEARED = "file disappeared"
+TIME_LIMIT = "time limit"
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # ok | skipped | failed
+    error: Optional[str] = None
+    source_id: Optional[int] = None
+    documents: int = 0
+    pages: int = 0
+
+
+@dataclass
+class IngestSummary:
+    results: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def _with(self, status: str) -> list[FileResult]:
+        return [r for r in self.results if r.status == status]
+
+    @property
+    def ingested(self) -> list[FileResult]:
+        return self._with("ok")
+
+    @property
+    def unchanged(self) -> list[FileResult]:
+        return self._with("skipped")
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return self._with("failed")
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.failed else 0
+
+
+# --------------------------------------------------------------------------- collecting
+
+
+def _skip_name(name: str) -> bool:
+    low = name.lower()
+    return name.startswith(".") or name.startswith("~$") or low.endswith(SKIPPED_SUFFIXES)
+
+
+def collect_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
+    """The files to ingest, in order, without duplicates.
+
+    Folders are walked recursively (sorted; hidden entries, databases and Office
+    lock files skipped).  A file named explicitly is kept whatever its name; a
+    path that does not exist is kept too (it becomes a failed row)."""
+    out: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
+
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found.extend(Path(root) / name for name in files if not _skip_name(name))
+            for f in sorted(found):
+                add(f)
+        else:
+            add(p)
+    return out
+
+
+def sha256_file(path: Union[str, Path], chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+# --------------------------------------------------------------------------- extracting (worker side)
+
+_START_QUEUE = None  # set in pool workers: (job token, start time) is put here when a file starts
+
+
+def _init_worker(start_queue) -> None:  # pragma: no cover - runs in the worker
+    global _START_QUEUE
+    _START_QUEUE = start_queue
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
+
+
+def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: Any = None) -> dict:
+    """Read and extract one file; never raises.
+
+    Returns ``{"docs": [...], "format", "encoding", "ocr", "pages", "warnings",
+    "seconds_read", "seconds_extract"}`` or ``{"error": message}``."""
+    if _START_QUEUE is not None and token is not None:
+        try:
+            _START_QUEUE.put((token, time.time()))
+        except Exception:  # pragma: no cover
+            pass
+    try:
+        from extractor.pipeline import extract_raw
+        from extractor.read import read_file
+
+        t0 = time.perf_counter()
+        raw = read_file(path, max_bytes=max_bytes, max_pages=max_pages, ocr=ocr)
+        t1 = time.perf_counter()
+        docs = extract_raw(raw)
+        t2 = time.perf_counter()
+    except (KehoachError, _TimeLimit) as exc:
+        return {"error": str(exc) or type(exc).__name__}
+    except FileNotFoundError:
+        return {"error": FILE_DISAPPEARED}
+    except MemoryError:
+        return {"error": "out of memory while reading the file"}
+    except Exception as exc:  # a bug: keep the batch going, say where
+        tb = traceback.extract_tb(exc.__traceback__)
+        where = f" ({tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+        return {"error": f"internal error: {type(exc).__name__}: {exc}{where}"}
+    warnings = list(raw.warnings or [])
+    if not docs:
+        warnings.append("no plan found: the pipeline found no document in this file")
+    elif all(d.meta.doc_type is None for d in docs):
+        warnings.append("no plan found: no document type recognised")
+    return {
+        "docs": docs,
+        "format": raw.format,
+        "encoding": raw.encoding,
+        "ocr": raw.ocr or any(d.ocr for d in docs),
+        "pages": raw.pages,
+        "warnings": warnings,
+        "seconds_read": round(t1 - t0, 4),
+        "seconds_extract": round(t2 - t1, 4),
+    }
+
+
+class _TimeLimit(BaseException):
+    """Raised by SIGALRM in ``_extract_here``; a BaseException so that readers'
+    ``except Exception`` blocks do not swallow it."""
+
+
+def _extract_here(path: str, settings: Settings) -> dict:
+    """``extract_file`` in this process, with the time limit (SIGALRM) when possible."""
+    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if not use_alarm:
+        return extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr)
+
+    def on_alarm(signum, frame):
+        raise _TimeLimit(TIME_LIMIT)
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, settings.time_limit)
+    try:
+        result = extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr)
+    except _TimeLimit:  # raised outside extract_file's own try
+        result = {"error": TIME_LIMIT}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    if result.get("error") == TIME_LIMIT:
+        result["error"] = f"{TIME_LIMIT}: reading and extracting took over {settings.time_limit:g} s (KEHOACH_TIME_LIMIT)"
+    return result
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+@dataclass
+class _Job:
+    path: Path
+    info: dict
+    token: int
+    crashes: int = 0
+
+
+class _Batch:
+    def __init__(self, db: sqlite_utils.Database, settings: Settings, progress=None):
+        self.db = db
+        self.settings = settings
+        self.summary = IngestSummary()
+        self.progress = progress
+        self.task = None
+        self.pages = 0
+
+    # -- bookkeeping
+    def _advance(self, result: FileResult) -> None:
+        self.summary.results.append(result)
+        self.pages += result.pages or 0
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, pages=self.pages)
+
+    def fail(self, path: Path, info: dict, error: str) -> None:
+        sid = store.record_failure(self.db, info, error)
+        self._advance(FileResult(str(path), "failed", error, sid))
+
+    def skip(self, path: Path, info: dict, reason: str, duplicate_of: Optional[int]) -> None:
+        sid = store.record_skipped(self.db, info, reason, duplicate_of)
+        self._advance(FileResult(str(path), "skipped", reason, sid))
+
+    # -- step 2
+    def plan(self, files: list[Path]) -> list[_Job]:
+        jobs: list[_Job] = []
+        dups: list[tuple[Path, dict, Path]] = []
+        batch_sha: dict[str, Path] = {}
+        s = self.settings
+        for path in files:
+            info: dict[str, Any] = {"path": str(path), "name": path.name, "format": path.suffix.lower().lstrip(".") or None}
+            try:
+                st = path.stat()
+                info["size"] = st.st_size
+                if not path.is_file():
+                    self.fail(path, info, "not a regular file")
+                    continue
+                if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    self.fail(path, info, f"unsupported file type {path.suffix or '(no extension)'!r}: "
+                              f"kehoach reads {' '.join(SUPPORTED_SUFFIXES)}")
+                    continue
+                if st.st_size == 0:
+                    self.fail(path, info, "empty file (0 bytes)")
+                    continue
+                if st.st_size > s.max_bytes:
+                    self.fail(path, info, f"file too large: {_mb(st.st_size)}, the limit is {_mb(s.max_bytes)} "
+                              "(setting KEHOACH_MAX_BYTES)")
+                    continue
+                info["sha256"] = sha256_file(path)
+            except FileNotFoundError:
+                self.fail(path, info, FILE_DISAPPEARED if info.get("size") is not None else "file not found")
+                continue
+            except PermissionError:
+                self.fail(path, info, "cannot open the file: permission denied")
+                continue
+            except OSError as exc:
+                self.fail(path, info, f"cannot read the file: {exc.strerror or exc}")
+                continue
+            existing = store.current_source(self.db, info["sha256"])
+            if existing:
+                reason = "unchanged" if existing["path"] == str(path) else f"unchanged: same content as {existing['path']}"
+                self.skip(path, info, reason, existing["id"])
+                continue
+            if info["sha256"] in batch_sha:
+                dups.append((path, info, batch_sha[info["sha256"]]))
+                continue
+            batch_sha[info["sha256"]] = path
+            jobs.append(_Job(path, info, token=len(jobs)))
+        self._dups = dups
+        return jobs
+
+    def finish_dups(self) -> None:
+        for path, info, first in self._dups:
+            existing = store.current_source(self.db, info["sha256"])
+            if existing:
+                self.skip(path, info, f"unchanged: same content as {first}", existing["id"])
+            else:
+                self.fail(path, info, f"same content as {first}, which failed")
+
+    # -- step 4
+    def finish(self, job: _Job, result: dict) -> None:
+        path, info = job.path, dict(job.info)
+        if "error" in result:
+            error = result["error"]
+            if not path.exists():
+                error = FILE_DISAPPEARED
+            self.fail(path, info, error)
+            return
+        info.update({k: result.get(k) for k in ("format", "encoding", "ocr", "pages", "warnings",
+                                                "seconds_read", "seconds_extract")})
+        try:
+            sid = store.store_documents(self.db, info, result["docs"])
+        except Exception as exc:  # the transaction rolled back; record why
+            self.fail(path, info, f"could not store the documents: {type(exc).__name__}: {exc}")
+            return
+        self._advance(FileResult(str(path), "ok", None, sid, len(result["docs"]), result.get("pages") or 0))
+
+    # -- step 3
+    def run_here(self, jobs: list[_Job]) -> None:
+        for job in jobs:
+            self.finish(job, _extract_here(str(job.path), self.settings))
+
+    def run_pool(self, jobs: list[_Job], workers: int) -> None:
+        s = self.settings
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if ctx.get_start_method() == "forkserver":
+            ctx.set_forkserver_preload(["extractor.read", "extractor.pipeline"])
+        starts = ctx.Queue()
+        pending: deque[_Job] = deque(jobs)
+        solo: deque[_Job] = deque()  # crashed once: retried alone, to find the culprit
+        limit = s.time_limit
+
+        def new_pool() -> ProcessPoolExecutor:
+            return ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=ctx,
+                max_tasks_per_child=s.max_tasks_per_child,
+                initializer=_init_worker,
+                initargs=(starts,),
+            )
+
+        pool = new_pool()
+        inflight: dict[Future, _Job] = {}
+        started: dict[int, float] = {}
+        submitted: dict[int, float] = {}
+
+        def submit(job: _Job) -> bool:
+            try:
+                fut = pool.submit(extract_file, str(job.path), s.max_bytes, s.max_pages, s.ocr, job.token)
+            except BrokenProcessPool:
+                # a worker died since the last look: its futures will say which files it held
+                (solo if job.crashes else pending).appendleft(job)
+                if not inflight:
+                    kill_pool()
+                return False
+            inflight[fut] = job
+            submitted[job.token] = time.time()
+            return True
+
+        def kill_pool() -> None:
+            nonlocal pool
+            # ProcessPoolExecutor has no public way to stop a running task: kill its processes
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                try:
+                    proc.kill()
+                except Exception:  # pragma: no cover
+                    pass
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = new_pool()
+
+        try:
+            while pending or solo or inflight:
+                if solo:
+                    if not inflight:
+                        submit(solo.popleft())
+                else:
+                    while pending and len(inflight) < workers:
+                        if not submit(pending.popleft()):
+                            break
+                done, _ = wait(list(inflight), timeout=0.2, return_when=FIRST_COMPLETED)
+                while True:
+                    try:
+                        token, at = starts.get_nowait()
+                    except (queue.Empty, OSError, EOFError):
+                        break
+                    started[token] = at
+                broken: list[_Job] = []
+                for fut in done:
+                    job = inflight.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        broken.append(job)
+                        continue
+                    except Exception as exc:  # pickling problems and the like
+                        result = {"error": f"internal error: {type(exc).__name__}: {exc}"}
+                    self.finish(job, result)
+                now = time.time()
+                # a file over the limit since it started (or, if the start was never
+                # seen, since it was submitted plus a grace for starting a worker)
+                late = [
+                    (fut, job)
+                    for fut, job in inflight.items()
+                    if (job.token in started and now - started[job.token] > limit)
+                    or (job.token not in started and now - submitted[job.token] > limit + 60)
+                ]
+                if late or broken:
+                    late_jobs = {id(job) for _, job in late}
+                    others = [job for fut, job in inflight.items() if id(job) not in late_jobs]
+                    inflight.clear()
+                    kill_pool()
+                    for _, job in late:
+                        self.fail(job.path, job.info,
+                                  f"{TIME_LIMIT}: reading and extracting took over {limit:g} s (KEHOACH_TIME_LIMIT)")
+                    for job in broken:
+                        job.crashes += 1
+                        if job.crashes >= 2 or (workers == 1 and not late):
+                            self.fail(job.path, job.info,
+                                      "the reader crashed (out of memory or a fault in a library); "
+                                      "the file may be damaged")
+                        else:
+                            solo.append(job)
+                    # innocent files that were running: start them again
+                    for job in others:
+                        started.pop(job.token, None)
+                        (solo if job.crashes else pending).appendleft(job)
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+            starts.close()
+
+
+def ingest_paths(
+    paths: Iterable[Union[str, Path]],
+    *,
+    db: Union[sqlite_utils.Database, str, Path, None] = None,
+    settings: Optional[Settings] = None,
+    workers: Optional[int] = None,
+    progress: Any = None,
+) -> IngestSummary:
+    """Ingest files and folders into the store; return what happened to each file.
+
+    ``db``: a database or its path (default ``Settings.db``).  ``workers``: extraction
+    processes (default ``Settings.workers``; 0 runs in this process).  ``progress``:
+    a ``rich.progress.Progress`` to advance, or None."""
+    t0 = time.perf_counter()
+    settings = settings or load_settings()
+    workers = settings.workers if workers is None else workers
+    if not isinstance(db, sqlite_utils.Database):
+        db = store.open_db(db or settings.db)
+    batch = _Batch(db, settings, progress)
+    files = collect_files(paths)
+    if progress is not None:
+        batch.task = progress.add_task("ingest", total=len(files), pages=0)
+    jobs = batch.plan(files)
+    if jobs:
+        if workers <= 0:
+            batch.run_here(jobs)
+        else:
+            batch.run_pool(jobs, min(workers, len(jobs)))
+    batch.finish_dups()
+    batch.summary.seconds = time.perf_counter() - t0
+    return batch.summary
+
+
+# --------------------------------------------------------------------------- display
+
+
+def make_progress(console=None):
+    """A Rich progress bar: files done / total and pages per second."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.text import Text
+
+    class PagesPerSecond(ProgressColumn):
+        def render(self, task) -> Text:
+            elapsed = task.elapsed or 0
+            pages = task.fields.get("pages", 0)
+            rate = pages / elapsed if elapsed > 0 else 0.0
+            return Text(f"{pages} pages, {rate:.1f} pages/s", style="progress.data.speed")
+
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        PagesPerSecond(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def print_summary(summary: IngestSummary, console=None) -> None:
+    """The table printed after a batch: counts, then each failure with its reason."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = console or Console()
+    counts = Table(title=f"kehoach ingest: {len(summary.results)} files in {summary.seconds:.1f} s")
+    counts.add_column("result")
+    counts.add_column("files", justify="right")
+    counts.add_column("documents", justify="right")
+    counts.add_row("ingested", str(len(summary.ingested)), str(sum(r.documents for r in summary.ingested)))
+    counts.add_row("unchanged", str(len(summary.unchanged)), "")
+    counts.add_row("failed", str(len(summary.failed)), "", style="red" if summary.failed else None)
+    console.print(counts)
+    if summary.failed:
+        failures = Table(title="failed files", show_lines=False)
+        failures.add_column("file", overflow="fold")
+        failures.add_column("reason", overflow="fold")
+        for r in summary.failed:
+            failures.add_row(r.path, r.error or "")
+        console.print(failures)

@@ -1,0 +1,129 @@
+"""Reading stage: turn a source file into :class:`~extractor.model.RawText` blocks.
+
+    from extractor.read import read_file
+    raw = read_file("ke-hoach 47.pdf")        # RawText(format="pdf", blocks=[...], pages=12)
+
+The format is chosen from the file's content (magic bytes) first, its suffix
+second: ``%PDF`` → PDF, a zip holding ``word/document.xml`` → .docx, an OLE2
+container (``D0 CF 11 E0``) or RTF → .doc (via LibreOffice), anything else →
+text.  Every failure is a :class:`~extractor.errors.ReadError` (or
+:class:`~extractor.errors.LimitExceeded`) with a message a clerk can act on.
+
+One reader per format: :mod:`.txt`, :mod:`.docx`, :mod:`.pdf`, :mod:`.doc`;
+legacy Vietnamese encodings in :mod:`.legacy`, OCR in :mod:`.ocr`.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+from typing import Union
+
+from ..errors import LimitExceeded, ReadError
+from ..model import RawText
+
+__all__ = ["read_file", "sniff"]
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_BINARY = {
+    b"\x89PNG": "ảnh PNG / PNG image",
+    b"\xff\xd8\xff": "ảnh JPEG / JPEG image",
+    b"II*\x00": "ảnh TIFF / TIFF image",
+    b"MM\x00*": "ảnh TIFF / TIFF image",
+    b"GIF8": "ảnh GIF / GIF image",
+    b"Rar!": "tệp nén RAR / RAR archive",
+    b"7z\xbc\xaf": "tệp nén 7z / 7z archive",
+    b"\x1f\x8b": "tệp nén gzip / gzip archive",
+}
+
+
+def sniff(path: Union[str, os.PathLike]) -> str:
+    """Return the format to read ``path`` as: "pdf", "docx", "doc" or "txt".
+
+    Raises ReadError for content that matches no supported format (images,
+    archives, spreadsheets) or that contradicts a .pdf / .docx suffix.
+    """
+    suffix = Path(path).suffix.lower()
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    if b"%PDF" in head:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as e:
+            raise ReadError(f"tệp nén hỏng / damaged zip file ({e})") from e
+        if "word/document.xml" in names:
+            return "docx"
+        kind = ("bảng tính Excel / Excel .xlsx" if "xl/workbook.xml" in names
+                else "tài liệu OpenDocument / OpenDocument file" if "mimetype" in names
+                else "tệp nén zip / zip archive")
+        raise ReadError(f"định dạng không hỗ trợ / unsupported format: {kind}, not a Word .docx")
+    if head.startswith(_OLE2):
+        return "doc"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    for magic, kind in _OTHER_BINARY.items():
+        if head.startswith(magic):
+            raise ReadError(f"định dạng không hỗ trợ / unsupported format: {kind}; scan it to PDF first")
+    if suffix == ".pdf":
+        raise ReadError("tệp .pdf nhưng không phải PDF (no %PDF header): damaged or misnamed file")
+    if suffix == ".docx":
+        raise ReadError("tệp .docx hỏng, không phải zip / damaged .docx: not a zip archive")
+    return "txt"
+
+
+def read_file(path: Union[str, os.PathLike], *, max_bytes: int = 50_000_000, max_pages: int = 500,
+              ocr: bool = True, tables: bool = False) -> RawText:
+    """Read one source file into blocks of text and tables.
+
+    ``max_bytes`` limits the file size (checked with ``os.stat`` before any
+    reading), ``max_pages`` the pages of a PDF; both raise LimitExceeded.
+    ``ocr`` allows Tesseract for scanned PDF pages; ``tables`` asks pdfplumber for
+    PDF tables (slow).  Raises ReadError for missing, empty, damaged, encrypted
+    or unsupported files.
+    """
+    shown = os.fspath(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as e:
+        raise ReadError(f"không tìm thấy tệp / file not found: {shown}") from e
+    except OSError as e:
+        raise ReadError(f"không đọc được tệp / cannot access file: {shown} ({e.strerror})") from e
+    if not os.path.isfile(path):
+        raise ReadError(f"không phải tệp / not a regular file: {shown}")
+    if st.st_size > max_bytes:
+        raise LimitExceeded(
+            f"tệp quá lớn / file too large: {st.st_size:,} bytes, over the limit of {max_bytes:,} bytes (max_bytes)"
+        )
+    if st.st_size == 0:
+        raise ReadError("tệp rỗng / empty file")
+    try:
+        fmt = sniff(path)
+        if fmt == "pdf":
+            from .pdf import read_pdf
+
+            return read_pdf(shown, max_pages=max_pages, ocr=ocr, tables=tables)
+        if fmt == "docx":
+            from .docx import read_docx
+
+            return read_docx(shown)
+        if fmt in ("doc", "rtf"):
+            from .doc import check_ole, read_doc
+
+            if fmt == "doc":
+                check_ole(shown)
+            return read_doc(shown, suffix=".doc" if fmt == "doc" else ".rtf")
+        from .txt import read_txt
+
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:  # grew since stat
+            raise LimitExceeded(f"tệp quá lớn / file too large: over the limit of {max_bytes:,} bytes (max_bytes)")
+        return read_txt(shown, data)
+    except PermissionError as e:
+        raise ReadError(f"không có quyền đọc tệp / permission denied: {shown}") from e
+    except IsADirectoryError as e:
+        raise ReadError(f"không phải tệp / not a regular file: {shown}") from e

@@ -1,0 +1,169 @@
+"""Word .docx reader (python-docx): paragraphs and tables in document order.
+
+Each non-empty paragraph becomes a text :class:`Block`; each table a
+``kind="table"`` block with ``rows`` (one list of cell strings per row) and a
+``text`` of cells joined by " | " and rows by "\\n".  Word has no fixed pages, so
+``page`` is None.  Text typed in legacy ``.VnTime`` (TCVN3) or ``VNI-Times`` fonts
+is converted to Unicode (see :mod:`.legacy`).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from typing import Iterator, Optional
+
+from ..errors import LimitExceeded, ReadError
+from ..model import Block, RawText
+from . import legacy
+
+MAX_UNCOMPRESSED = 200_000_000  # bytes, all members together
+MAX_RATIO = 100  # uncompressed / compressed, for any member over 1 MB
+MAX_MEMBERS = 10_000
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def check_zip(path: str, *, max_uncompressed: int = MAX_UNCOMPRESSED) -> None:
+    """Refuse a file that is not a Word zip, or whose contents would unpack too large."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile as e:
+        raise ReadError(f"tệp .docx hỏng, không phải zip / damaged .docx: not a zip archive ({e})") from e
+    if len(infos) > MAX_MEMBERS:
+        raise LimitExceeded(f"tệp .docx có quá nhiều phần / .docx has {len(infos)} parts, over the limit of {MAX_MEMBERS}")
+    names = {i.filename for i in infos}
+    if "word/document.xml" not in names:
+        raise ReadError("không phải tệp Word / zip file without word/document.xml: not a Word .docx")
+    total = sum(i.file_size for i in infos)
+    if total > max_uncompressed:
+        raise LimitExceeded(
+            f"tệp .docx giải nén quá lớn / .docx would unpack to {total:,} bytes, "
+            f"over the limit of {max_uncompressed:,} bytes (max_uncompressed; possible zip bomb)"
+        )
+    for i in infos:
+        if i.file_size > 1_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise LimitExceeded(
+                f"tệp .docx đáng ngờ (zip bomb) / .docx part {i.filename} expands "
+                f"{i.file_size // max(i.compress_size, 1)}x, over the compression ratio limit of {MAX_RATIO}"
+            )
+
+
+def _walk_text(el, out: list[str]) -> None:
+    """Collect the visible text under ``el`` (runs, tabs, breaks), skipping fallbacks."""
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag == MC_FALLBACK:
+            continue
+        if tag == W + "t":
+            out.append(child.text or "")
+        elif tag == W + "tab":
+            out.append("\t")
+        elif tag in (W + "br", W + "cr"):
+            out.append("\n")
+        elif tag == W + "softHyphen":
+            out.append("\u00ad")  # also the TCVN3 code for ư
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
+        elif tag == W + "p":  # a paragraph nested in a text box: its own line
+            if out and out[-1] != "\n":
+                out.append("\n")
+            _walk_text(child, out)
+        else:
+            _walk_text(child, out)
+
+
+def _para_text(p) -> str:
+    out: list[str] = []
+    _walk_text(p, out)
+    return "".join(out)
+
+
+def _cell_text(tc) -> str:
+    return "\n".join(t for t in (_para_text(p) for p in tc.iter(W + "p")) if t.strip()).strip()
+
+
+def _body_items(parent) -> Iterator[tuple[str, object]]:
+    """Yield ("p", element) and ("tbl", element) in document order, entering content controls."""
+    for child in parent:
+        if child.tag == W + "p":
+            yield "p", child
+        elif child.tag == W + "tbl":
+            yield "tbl", child
+        elif child.tag in (W + "sdt", W + "customXml"):
+            content = child.find(W + "sdtContent")
+            yield from _body_items(content if content is not None else child)
+
+
+def _table_rows(tbl) -> list[list[str]]:
+    rows = []
+    for tr in tbl.iter(W + "tr"):
+        if tr.getparent() is not tbl:
+            continue  # nested table rows stay inside their cell's text
+        cells = [tc for tc in tr if tc.tag == W + "tc"]
+        for sdt in tr.findall(W + "sdt"):
+            cells += sdt.findall(f"{W}sdtContent/{W}tc")
+        rows.append([_cell_text(tc) for tc in cells])
+    return rows
+
+
+def _font_hint(document) -> Optional[str]:
+    """A legacy encoding named by the fonts the document uses (.VnTime → tcvn3, VNI-Times → vni)."""
+    fonts: set[str] = set()
+    for root in (document.element, document.styles.element):
+        for rf in root.iter(W + "rFonts"):
+            for attr in ("ascii", "hAnsi"):
+                name = rf.get(W + attr)
+                if name:
+                    fonts.add(name.strip().lower())
+    if any(f.startswith("vni") for f in fonts):
+        return legacy.VNI
+    if any(f.startswith(".vn") for f in fonts):
+        return legacy.TCVN3
+    return None
+
+
+def read_docx(path: str, *, display_path: Optional[str] = None) -> RawText:
+    """Read a .docx file into paragraph and table blocks (document order)."""
+    import docx  # python-docx
+
+    check_zip(path)
+    try:
+        document = docx.Document(path)
+    except Exception as e:  # python-docx raises KeyError/ValueError/lxml errors on broken parts
+        raise ReadError(f"tệp .docx hỏng / damaged .docx: {type(e).__name__}: {e}") from e
+
+    items: list[tuple[str, object]] = []
+    for kind, el in _body_items(document.element.body):
+        if kind == "p":
+            text = _para_text(el)
+            if text.strip():
+                items.append(("text", text))
+        else:
+            rows = _table_rows(el)
+            if any(any(c for c in r) for r in rows):
+                items.append(("table", rows))
+
+    # legacy font encodings: convert paragraphs and cells as one document
+    pieces: list[str] = []
+    for kind, val in items:
+        pieces.extend([val] if kind == "text" else [c for r in val for c in r])
+    hint = _font_hint(document)
+    fixed, enc = legacy.fix_blocks(pieces, font_hint=hint)
+    it = iter(fixed)
+    blocks: list[Block] = []
+    for kind, val in items:
+        if kind == "text":
+            blocks.append(Block(text=_clean(next(it))))
+        else:
+            rows = [[_clean(next(it)) for _ in r] for r in val]
+            blocks.append(Block(kind="table", rows=rows, text="\n".join(" | ".join(r) for r in rows)))
+    if not blocks:
+        raise ReadError("tệp .docx không có chữ / the .docx holds no text")
+    return RawText(path=display_path or path, format="docx", blocks=blocks, encoding=enc or "utf-8")
+
+
+def _clean(text: str) -> str:
+    """Drop Word soft hyphens: invisible in Unicode text (in TCVN3 text they were ư, converted by now)."""
+    return text.replace("\u00ad", "")

@@ -1,0 +1,330 @@
+"""Recognise stage: typed mentions in a sentence, from the patterns in ``rules/``.
+
+Each finder returns mentions with character offsets relative to the text it is
+given.  ``attach`` puts them on a spaCy Doc as ``doc.spans["kh"]`` (aligned with
+``char_span(alignment_mode="expand")``) for anyone who wants the Doc/Span view.
+
+Vietnamese numbers: ``.`` groups thousands, ``,`` is the decimal mark
+(``35.051`` = 35051, ``17,57`` = 17.57, ``80.178,119`` = 80178.119).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import regex as re
+
+from .rules import load_rules
+
+NUM = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
+_WORD_END = r"(?![\p{L}\p{N}])"
+
+
+def parse_number(s: str) -> float:
+    """Decode a Vietnamese-notation number: ``1.234,5`` -> 1234.5, ``02`` -> 2."""
+    s = s.strip().replace(" ", "")
+    if "," in s:
+        s = s.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s):
+        s = s.replace(".", "")
+    return float(s)
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass
+class Value:
+    start: int  # whole mention (from "từ" of a range to the end of the unit)
+    end: int
+    num_start: int
+    num_end: int
+    value: float
+    value_max: float | None
+    unit: str
+    kind: str  # rate | count | per_unit | multiple
+    fraction: list[int] | None = None
+    unit_comparator: str | None = None
+    text: str = ""
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_res():
+    units = load_rules("units")["units"]
+    out = []
+    for u in units:
+        out.append((re.compile(r"\s*(?:" + u["pattern"] + ")" + _WORD_END, re.I), u))
+    return out
+
+
+def _unit_at(text: str, pos: int):
+    """The unit starting at ``pos`` (after optional spaces), longest rule first."""
+    for rx, u in _unit_res():
+        m = rx.match(text, pos)
+        if m:
+            canonical = u["canonical"]
+            if "{0}" in canonical:
+                canonical = canonical.format(m.group(0).strip().split("/")[0].strip())
+            return m.end(), canonical, u
+    return None
+
+
+_RANGE_RE = re.compile(
+    r"(?P<from>\btừ\s+)?(?P<a>" + NUM + r")\s*(?P<au>%)?\s*(?:(?<=\d\s*%?\s*)(?:đến|tới)\s+|[-–]\s*)(?P<b>" + NUM + r")(?!\s*/\s*\d)"
+)
+_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>\d{1,4})\s*/\s*(?P<b>\d{1,4})(?![\d/])")
+_NUMBER_RE = re.compile(r"(?<![\d/.,])(?P<a>" + NUM + r")(?![\d/]|[.,]\d)")
+
+
+def find_values(text: str) -> list[Value]:
+    """Figures followed by a known unit: rates, counts, per-unit amounts, multiples."""
+    out: list[Value] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= a or s >= b for a, b in taken)
+
+    for m in _RANGE_RE.finditer(text):
+        u = _unit_at(text, m.end())
+        if not u:
+            continue
+        # a range inside a date or document number is not a figure
+        if re.search(r"[/]\s*$", text[: m.start("a")]) or (m.group("au") is None and u[1] != "%" and "/" in text[m.start():m.end()]):
+            continue
+        end, canonical, rule = u
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if b <= a or (m.group("from") is None and "-" not in text[m.end("a"):m.start("b")] and "–" not in text[m.end("a"):m.start("b")]):
+            if b <= a:
+                continue
+        start = m.start("from") if m.group("from") else m.start("a")
+        out.append(Value(start, end, m.start("a"), m.end("b"), a, b, canonical, rule["kind"], None, rule.get("comparator"), text[start:end]))
+        taken.append((m.start("a"), end))
+
+    for m in _FRACTION_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        u = _unit_at(text, m.end())
+        if not u or u[1] in ("%",):
+            continue
+        end, canonical, rule = u
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a > b or b == 0:
+            continue
+        out.append(Value(m.start(), end, m.start("a"), m.end("a"), float(a), None, canonical, rule["kind"], [a, b], rule.get("comparator"), text[m.start():end]))
+        taken.append((m.start(), end))
+
+    for m in _NUMBER_RE.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        u = _unit_at(text, m.end())
+        if not u:
+            continue
+        end, canonical, rule = u
+        # "35.051 triệu đồng" is money, "380 triệu đồng/ha/năm" a per-unit figure
+        out.append(Value(m.start(), end, m.start(), m.end(), parse_number(m.group("a")), None, canonical, rule["kind"], None, rule.get("comparator"), text[m.start():end]))
+        taken.append((m.start(), end))
+    out.sort(key=lambda v: v.start)
+    return out
+
+
+# --------------------------------------------------------------------------- money
+
+
+@dataclass
+class Money:
+    start: int
+    end: int
+    amount_vnd: int
+    text: str
+
+
+@functools.lru_cache(maxsize=1)
+def _money_re():
+    alts = "|".join(f"(?:{m['pattern']})" for m in load_rules("units")["money"])
+    return re.compile(r"(?<![\d.,/])(?P<n>" + NUM + r")\s*(?P<u>" + alts + r")(?!\s*/)" + _WORD_END, re.I)
+
+
+def find_money(text: str) -> list[Money]:
+    """Money amounts, decoded to đồng (``80.178,119 triệu đồng`` -> 80178119000)."""
+    out = []
+    rules = load_rules("units")["money"]
+    for m in _money_re().finditer(text):
+        unit = m.group("u")
+        factor = next(r["factor"] for r in rules if re.fullmatch(r["pattern"], unit, re.I))
+        out.append(Money(m.start(), m.end(), int(round(parse_number(m.group("n")) * factor)), m.group(0)))
+    return out
+
+
+# --------------------------------------------------------------------------- years and dates
+
+
+@dataclass
+class YearMention:
+    start: int
+    end: int
+    year: int
+
+
+@functools.lru_cache(maxsize=1)
+def _year_res():
+    t = load_rules("targets")
+    return [re.compile(p, re.I) for p in t["year_patterns"]], re.compile(t["year_not"], re.I)
+
+
+_DATE_CONTEXT_RE = re.compile(r"(?:tháng\s+\d{1,2}\s+(?:năm\s+)?|\d{1,2}/\d{1,2}/)$", re.I)
+
+
+def find_years(text: str) -> list[YearMention]:
+    """Years a target is to be met by (``đến năm 2025``, ``đến hết 2022``, ``năm 2023``)."""
+    pats, not_re = _year_res()
+    out: dict[int, YearMention] = {}
+    excluded = [(m.start(), m.end()) for m in not_re.finditer(text)]
+    for rx in pats:
+        for m in rx.finditer(text):
+            s = m.start(1)
+            if any(a <= s < b for a, b in excluded):
+                continue
+            if _DATE_CONTEXT_RE.search(text[: m.start()] + text[m.start():s]):
+                continue
+            if s not in out:
+                out[s] = YearMention(m.start(), m.end(), int(m.group(1)))
+    return sorted(out.values(), key=lambda y: y.start)
+
+
+@dataclass
+class DateMention:
+    start: int  # the whole expression, from "trước"
+    end: int
+    date: str  # ISO, YYYY-MM or YYYY; "--MM-DD" when the year is missing
+    kind: str  # before | within
+
+
+_Q_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
+_DEADLINE_RES = [
+    # trước ngày 20/9/2025, chậm nhất ngày 05/10, hạn chót ngày 15 tháng 12 năm 2023
+    (re.compile(r"(?P<w>trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|không\s+muộn\s+hơn|hoàn\s+thành\s+trong|đến)\s+ngày\s+(?P<d>\d{1,2})\s*(?:/|-|\s+tháng\s+)(?P<m>\d{1,2})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{4}))?" + _WORD_END, re.I), "day"),
+    # trước tháng 10 năm 2022, trước tháng 10/2022
+    (re.compile(r"(?P<w>trước|chậm\s+nhất(?:\s+(?:là|vào))?|trong)\s+tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})" + _WORD_END, re.I), "month"),
+    # trong quý III năm 2024
+    (re.compile(r"(?P<w>trước|trong|chậm\s+nhất(?:\s+(?:là|vào))?)\s+quý\s+(?P<q>IV|III|II|I|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})" + _WORD_END, re.I), "quarter"),
+    # trước năm 2025, trong năm 2022
+    (re.compile(r"(?P<w>trước|trong|chậm\s+nhất(?:\s+(?:là|vào))?)\s+năm\s+(?P<y>(?:19|20)\d\d)" + _WORD_END + r"(?!\s*[-–])", re.I), "year"),
+]
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Dated obligations: ``trước ngày 20/9/2025``, ``trước tháng 10 năm 2022``, ``trước năm 2025``."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for rx, kind in _DEADLINE_RES:
+        for m in rx.finditer(text):
+            if any(not (m.end() <= a or m.start() >= b) for a, b in taken):
+                continue
+            w = m.group("w").lower()
+            within = w.startswith("trong")
+            y = m.groupdict().get("y")
+            if kind == "day":
+                d, mo = int(m.group("d")), int(m.group("m"))
+                if not (1 <= d <= 31 and 1 <= mo <= 12):
+                    continue
+                date = f"{y}-{mo:02d}-{d:02d}" if y else f"--{mo:02d}-{d:02d}"
+            elif kind == "month":
+                mo = int(m.group("m"))
+                if not 1 <= mo <= 12:
+                    continue
+                date = f"{y}-{mo:02d}"
+            elif kind == "quarter":
+                date = f"{y}-{_Q_END[m.group('q').upper()]:02d}"
+            else:
+                date = y
+            out.append(DateMention(m.start(), m.end(), date, "within" if within else "before"))
+            taken.append((m.start(), m.end()))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+# --------------------------------------------------------------------------- criteria
+
+
+@dataclass
+class CriterionMention:
+    start: int
+    end: int
+    number: str  # "3", "13.2" (leading zeros dropped)
+    name: str | None = None  # name written beside it: về “Thủy lợi…”, (Giáo dục)
+    name_start: int | None = None
+    name_end: int | None = None
+    parent_ref: bool = False  # "thuộc tiêu chí số 13": names the parent of listed indicators
+
+
+_CRIT_HEAD_RE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu|nội\s+dung)(?:\s+số)?\s*:?\s*(?=\d)", re.I)
+_CRIT_NUM_RE = re.compile(r"\d{1,2}(?:\.\d{1,2})?(?![\d/%])(?!\s*(?:%|xã|huyện|tiêu\s+chí|sản\s+phẩm|làng|xóm|thôn))")
+_CRIT_SEP_RE = re.compile(r"\s*(?:,|và|;)?\s*(?:(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*)?")
+_NAME_RE = re.compile(r"\s*(?:về\s*|:\s*)?[“\"](?P<n>[^”\"]{2,80})[”\"]|\s*\((?P<p>[^()]{2,60})\)|\s*:\s*(?P<c>[A-ZĐÀ-Ỹ][^;.,()]{2,50})")
+
+
+def _norm_crit(n: str) -> str:
+    return ".".join(str(int(p)) for p in n.split("."))
+
+
+def find_criteria(text: str) -> list[CriterionMention]:
+    """Criterion and indicator numbers: ``Tiêu chí số 3``, ``các chỉ tiêu 13.2, 13.3``, ``tiêu chí số 05 (Giáo dục)``."""
+    out: list[CriterionMention] = []
+    for head in _CRIT_HEAD_RE.finditer(text):
+        pos = head.end()
+        parent_ref = bool(re.search(r"(?:thuộc|của)\s*$", text[max(0, head.start() - 12):head.start()], re.I))
+        first = True
+        while True:
+            m = _CRIT_NUM_RE.match(text, pos)
+            if not m:
+                break
+            num = _norm_crit(m.group(0))
+            cm = CriterionMention(m.start(), m.end(), num, parent_ref=parent_ref and "." not in num)
+            nm = _NAME_RE.match(text, m.end())
+            if nm:
+                g = "n" if nm.group("n") else ("p" if nm.group("p") else "c")
+                cm.name, cm.name_start, cm.name_end = nm.group(g).strip(), nm.start(g), nm.end(g)
+            out.append(cm)
+            pos = nm.end() if nm else m.end()
+            first = False
+            sep = _CRIT_SEP_RE.match(text, pos)
+            if not sep or not _CRIT_NUM_RE.match(text, sep.end()):
+                break
+            # a new "tiêu chí" word after the list resets the parent marker
+            if re.search(r"tiêu\s+chí|chỉ\s+tiêu", sep.group(0), re.I):
+                parent_ref = False
+            pos = sep.end()
+        del first
+    # de-duplicate overlapping heads
+    seen, uniq = set(), []
+    for c in sorted(out, key=lambda c: c.start):
+        if c.start not in seen:
+            seen.add(c.start)
+            uniq.append(c)
+    return uniq
+
+
+# --------------------------------------------------------------------------- spans to skip
+
+
+_QUOTE_RE = re.compile(r"“[^”]{0,300}”|\"[^\"]{0,300}\"|‘[^’]{0,200}’")
+CITATION_RE = re.compile(
+    r"(?:Kế\s+hoạch|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Hướng\s+dẫn|Thông\s+tư|Nghị\s+định|Công\s+văn|Thông\s+báo|Báo\s+cáo|Đề\s+án|Chương\s+trình|Luật)\s+(?:số\s+)?\d+[\w/.-]*(?:\s*-\s*[A-ZĐ][\w/]*)?",
+    re.I,
+)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
+
+
+def attach(doc, mentions: list[tuple[int, int, str]]):
+    """Put (start, end, label) mentions on ``doc.spans["kh"]``."""
+    spans = []
+    for s, e, label in mentions:
+        sp = doc.char_span(s, e, label=label, alignment_mode="expand")
+        if sp is not None:
+            spans.append(sp)
+    doc.spans["kh"] = spans
+    return doc

@@ -1,0 +1,127 @@
+"""Rule data (YAML files under ``<repo>/rules``) and the place gazetteer built from it.
+
+``load_rules(name)`` reads ``rules/<name>.yml`` once per process.  The folder can be
+moved with the environment variable ``KEHOACH_RULES`` (a directory); call
+``clear_cache()`` after changing it in a running process (tests).
+
+``gazetteer()`` indexes ``rules/places.yml`` (63 provinces, their districts and
+communes) for look-ups by name, case- and tone-placement-insensitive.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .normalise import canonical
+
+_DEFAULT_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+try:  # the C loader reads places.yml ten times faster
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+
+def rules_dir() -> Path:
+    env = os.environ.get("KEHOACH_RULES", "").strip()
+    return Path(env) if env else _DEFAULT_DIR
+
+
+@functools.lru_cache(maxsize=None)
+def _load(path: str) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=_Loader)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a rules file must hold a mapping at the top")
+    return data
+
+
+def load_rules(name: str) -> dict:
+    """The mapping in ``<rules dir>/<name>.yml`` (cached)."""
+    path = rules_dir() / f"{name}.yml"
+    if not path.is_file():
+        raise FileNotFoundError(f"rules file not found: {path}")
+    return _load(str(path))
+
+
+def clear_cache() -> None:
+    _load.cache_clear()
+    gazetteer.cache_clear()
+
+
+def key(name: str) -> str:
+    """Matching key of a place name: canonical tone placement, lower case, single spaces."""
+    return " ".join(canonical(name).lower().replace("-", " - ").split()).replace(" - ", "-")
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+CENTRAL_CITY_TYPE = "thành phố"
+
+
+@dataclass
+class Gazetteer:
+    """Look-ups in the list of administrative units (names without their unit word)."""
+
+    provinces: dict[str, str] = field(default_factory=dict)  # key -> name
+    province_type: dict[str, str] = field(default_factory=dict)  # name -> tỉnh | thành phố
+    # key -> [(province, district, type)]
+    districts: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    # key -> [(province, district, commune, type)]
+    communes: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
+    districts_of: dict[str, list[str]] = field(default_factory=dict)  # province -> district names
+
+    def province(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        return self.provinces.get(key(name))
+
+    def is_central_city(self, province: str | None) -> bool:
+        return bool(province) and self.province_type.get(province) == CENTRAL_CITY_TYPE
+
+    def find_districts(self, name: str | None, province: str | None = None) -> list[tuple[str, str, str]]:
+        if not name:
+            return []
+        rows = self.districts.get(key(name), [])
+        if province:
+            rows = [r for r in rows if r[0] == province]
+        return rows
+
+    def find_communes(
+        self, name: str | None, province: str | None = None, district: str | None = None
+    ) -> list[tuple[str, str, str, str]]:
+        if not name:
+            return []
+        rows = self.communes.get(key(name), [])
+        if province:
+            rows = [r for r in rows if r[0] == province]
+        if district:
+            rows = [r for r in rows if r[1] == district]
+        return rows
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    data = load_rules("places")
+    g = Gazetteer()
+    for p in data.get("provinces", []):
+        pname = p["name"]
+        g.province_type[pname] = p.get("type", "tỉnh")
+        for alias in [pname, *(p.get("aliases") or [])]:
+            g.provinces[key(alias)] = pname
+        names = []
+        for d in p.get("districts") or []:
+            dname = str(d["name"])
+            names.append(dname)
+            g.districts.setdefault(key(dname), []).append((pname, dname, d.get("type", "huyện")))
+            for cname, ctype in (d.get("communes") or {}).items():
+                g.communes.setdefault(key(str(cname)), []).append((pname, dname, str(cname), ctype))
+        g.districts_of[pname] = names
+    return g

@@ -1,0 +1,659 @@
+"""The SQLite store: one database holds every ingested file, document and record.
+
+Python API (the ``ingest``, ``export`` and ``show`` commands are thin layers over it):
+
+    db = open_db("output/kehoach.db")          # creates the file, WAL mode, schema
+    sid = store_documents(db, source_info, docs) # one file's documents, one transaction
+    record_failure(db, source_info, "file disappeared")
+    record_skipped(db, source_info, "unchanged")
+    row = find_document(db, "65-KH/HU")         # by id or by number
+    info = describe_document(db, row["id"])      # sections, citations, record counts ...
+    export_table(db, "targets", "csv", "targets.csv")
+
+``source_info`` is a dict of ``sources`` columns known before storing: ``path``
+(required), ``name``, ``sha256``, ``size``, ``format``, ``encoding``, ``ocr``,
+``pages``, ``warnings``, ``seconds_read``, ``seconds_extract``.
+
+Tables
+------
+``sources``     one row per file and attempt: status ``ok`` | ``skipped`` | ``failed``,
+                ``error`` (why it failed or was skipped), ``version`` (1, 2, ... per path),
+                ``superseded_by`` (the source id of the newer version of the same path).
+``documents``   documents found in ``ok`` sources (a file may hold several ``part``\\s);
+                ``superseded`` = 1 when a newer version of the file, or a re-issued
+                document with the same type, number and issuer, replaced it.
+``sections``, ``citations``   from ``Document.sections`` and ``DocMeta.cites``.
+``records``     every record type in one table (``type`` = target | deadline |
+                assignment | funding); views ``targets``, ``deadlines``,
+                ``assignments``, ``funding`` select each type's columns.
+``flags``, ``reviews``   created empty; the cross-check and review stages fill them.
+``sections_fts``, ``records_fts``   FTS5 indexes over folded text
+                (``extractor.fold.fold``: lower case, no diacritics, đ -> d).
+
+Offsets (``start``/``end``) are character offsets in ``documents.text``.
+
+Every file's rows are written in one transaction (``db.atomic()``): a failure or
+a kill leaves nothing half-written.  Note that sqlite-utils opens its own
+transactions inside each write; ``db.atomic()`` nests them as savepoints, while
+a bare ``with db.conn:`` would not, so use ``db.atomic()``.
+
+Schema changes go through ``MIGRATIONS``: append a function ``mNNN_what(db)``;
+``ensure_schema`` runs the ones not yet listed in ``_migrations``, in order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Optional, Union
+
+import sqlite_utils
+
+from .errors import KehoachError
+from .fold import fold
+from .model import Document
+
+DEFAULT_DB = "output/kehoach.db"
+
+# columns holding JSON text; decoded by export_table(..., "jsonl") and describe_document
+JSON_COLUMNS = {"provenance", "fraction", "criteria", "also_sets", "extra", "warnings"}
+
+TABLES = [
+    "sources",
+    "documents",
+    "sections",
+    "citations",
+    "records",
+    "targets",
+    "deadlines",
+    "assignments",
+    "funding",
+    "flags",
+    "reviews",
+]
+
+# --------------------------------------------------------------------------- schema
+
+SOURCES = {
+    "id": int,
+    "path": str,
+    "name": str,
+    "sha256": str,
+    "size": int,
+    "status": str,  # ok | skipped | failed
+    "error": str,
+    "format": str,
+    "encoding": str,
+    "ocr": int,
+    "pages": int,
+    "version": int,
+    "superseded_by": int,
+    "duplicate_of": int,  # skipped: the source that already holds this content
+    "n_documents": int,
+    "warnings": str,  # JSON list
+    "ingested_at": str,
+    "seconds_read": float,
+    "seconds_extract": float,
+    "seconds_store": float,
+}
+
+DOCUMENTS = {
+    "id": int,
+    "source_id": int,
+    "part": int,
+    "start": int,
+    "end": int,
+    "doc_type": str,
+    "number": str,
+    "date": str,
+    "issuer": str,
+    "level": str,
+    "province": str,
+    "district": str,
+    "commune": str,
+    "title": str,
+    "period": str,
+    "signer": str,
+    "attached_to": str,
+    "provenance": str,  # JSON object
+    "text": str,
+    "ocr": int,
+    "superseded": int,
+    "superseded_by": int,  # document id of the re-issued document, when known
+    "parent_id": int,  # filled by the cross-check stage
+    "parent_by": str,
+}
+
+SECTIONS = {
+    "id": int,
+    "document_id": int,
+    "label": str,
+    "title": str,
+    "marker": str,
+    "start": int,
+    "end": int,
+    "level": int,
+    "title_folded": str,
+    "text_folded": str,
+}
+
+CITATIONS = {
+    "id": int,
+    "document_id": int,
+    "doc_type": str,
+    "number": str,
+    "date": str,
+    "issuer": str,
+    "quote": str,
+    "start": int,
+    "end": int,
+    "relation": str,
+}
+
+RECORDS = {
+    "id": int,
+    "document_id": int,
+    "type": str,
+    "quote": str,
+    "start": int,
+    "end": int,
+    "section": str,
+    "confidence": float,
+    "topic": str,
+    # target
+    "value": float,
+    "value_max": float,
+    "unit": str,
+    "comparator": str,
+    "year": int,
+    "subject": str,
+    "criterion": str,
+    "criteria_set": str,
+    "scope": str,
+    "fraction": str,  # JSON
+    "baseline": str,
+    # deadline
+    "date": str,
+    "task": str,
+    "agency": str,
+    # assignment
+    "criteria": str,  # JSON
+    "also_sets": str,  # JSON
+    # funding
+    "amount_vnd": int,
+    "role": str,
+    "source_of_funds": str,
+    "parent_record_id": int,
+    "purpose": str,
+    # search and the rest
+    "quote_folded": str,
+    "extra": str,  # JSON: the record's remaining fields (value_text, value_start, ...)
+}
+
+FLAGS = {
+    "id": str,  # stable hash
+    "rule": str,
+    "severity": str,
+    "message": str,
+    "message_en": str,
+    "child_document_id": int,
+    "child_quote": str,
+    "child_start": int,
+    "child_end": int,
+    "parent_document_id": int,
+    "parent_quote": str,
+    "parent_start": int,
+    "parent_end": int,
+    "criterion": str,
+    "set_name": str,
+    "status": str,  # open | resolved
+    "first_seen": str,
+    "last_seen": str,
+}
+
+REVIEWS = {
+    "id": int,
+    "flag_id": str,
+    "decision": str,
+    "comment": str,
+    "who": str,
+    "at": str,
+}
+
+VIEW_COLUMNS = {
+    "targets": (
+        "target",
+        ["value", "value_max", "unit", "comparator", "year", "subject", "criterion", "criteria_set",
+         "scope", "fraction", "baseline"],
+    ),
+    "deadlines": ("deadline", ["date", "task", "agency"]),
+    "assignments": ("assignment", ["agency", "criteria", "criteria_set", "also_sets"]),
+    "funding": ("funding", ["amount_vnd", "role", "source_of_funds", "parent_record_id", "purpose"]),
+}
+
+
+def _view_sql(rtype: str, columns: list[str]) -> str:
+    cols = ", ".join(f'r."{c}"' for c in columns)
+    return (
+        'SELECT r.id, r.document_id, d.number AS document_number, d.superseded, r.section, '
+        f'r.quote, r.start, r."end", r.confidence, r.topic, {cols}, r.extra '
+        "FROM records r JOIN documents d ON d.id = r.document_id "
+        f"WHERE r.type = '{rtype}'"
+    )
+
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Tables, indexes, views and FTS indexes of the first schema."""
+    db["sources"].create(SOURCES, pk="id", if_not_exists=True)
+    db["documents"].create(
+        DOCUMENTS, pk="id", foreign_keys=[("source_id", "sources", "id")], if_not_exists=True
+    )
+    db["sections"].create(
+        SECTIONS, pk="id", foreign_keys=[("document_id", "documents", "id")], if_not_exists=True
+    )
+    db["citations"].create(
+        CITATIONS, pk="id", foreign_keys=[("document_id", "documents", "id")], if_not_exists=True
+    )
+    db["records"].create(
+        RECORDS, pk="id", foreign_keys=[("document_id", "documents", "id")], if_not_exists=True
+    )
+    db["flags"].create(FLAGS, pk="id", if_not_exists=True)
+    db["reviews"].create(REVIEWS, pk="id", if_not_exists=True)
+    for table, cols in [
+        ("sources", ["sha256"]),
+        ("sources", ["path"]),
+        ("documents", ["source_id"]),
+        ("documents", ["number"]),
+        ("sections", ["document_id"]),
+        ("citations", ["document_id"]),
+        ("records", ["document_id"]),
+        ("records", ["type"]),
+        ("reviews", ["flag_id"]),
+    ]:
+        db[table].create_index(cols, if_not_exists=True)
+    for view, (rtype, columns) in VIEW_COLUMNS.items():
+        db.create_view(view, _view_sql(rtype, columns), ignore=True)
+    db["sections"].enable_fts(["title_folded", "text_folded"], create_triggers=True)
+    db["records"].enable_fts(["quote_folded"], create_triggers=True)
+
+
+# Ordered; never reorder or rename an entry that has shipped, only append.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_initial]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet recorded in ``_migrations``; return their names."""
+    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.__name__ in done:
+            continue
+        with db.atomic():
+            migration(db)
+            db["_migrations"].insert(
+                {"name": migration.__name__, "applied_at": _now()}, replace=True
+            )
+        applied.append(migration.__name__)
+    return applied
+
+
+def default_db_path() -> str:
+    return os.environ.get("KEHOACH_DB") or DEFAULT_DB
+
+
+def open_db(path: Union[str, Path, None] = None, *, must_exist: bool = False) -> sqlite_utils.Database:
+    """Open (creating it and its folder) the database at ``path``.
+
+    ``path`` defaults to ``$KEHOACH_DB`` or ``output/kehoach.db``.  The database
+    is put in WAL mode (readers do not block the single writer) and brought up
+    to the current schema.  With ``must_exist`` a missing file is an error
+    instead of being created.
+    """
+    path = Path(path or default_db_path())
+    if path.exists() and path.is_dir():
+        raise KehoachError(f"{path} is a folder, not a database file")
+    if not path.exists():
+        if must_exist:
+            raise KehoachError(f"no database at {path}: run `kehoach ingest FILES --db {path}` first")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    ensure_schema(db)
+    return db
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _source_row(source_info: dict) -> dict:
+    info = {k: v for k, v in source_info.items() if k in SOURCES and k != "id"}
+    if not info.get("path"):
+        raise ValueError("source_info needs a path")
+    info["path"] = str(info["path"])
+    info.setdefault("name", os.path.basename(info["path"]))
+    if "ocr" in info and info["ocr"] is not None:
+        info["ocr"] = int(bool(info["ocr"]))
+    if isinstance(info.get("warnings"), (list, tuple)):
+        info["warnings"] = _json(list(info["warnings"])) if info["warnings"] else None
+    info["ingested_at"] = _now()
+    return info
+
+
+def current_source(db: sqlite_utils.Database, sha256: Optional[str]) -> Optional[dict]:
+    """The stored, current (not superseded) ``ok`` source with this content, if any."""
+    if not sha256:
+        return None
+    rows = list(
+        db.query(
+            "SELECT * FROM sources WHERE sha256 = ? AND status = 'ok' AND superseded_by IS NULL "
+            "ORDER BY id LIMIT 1",
+            [sha256],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def _latest_for_path(db: sqlite_utils.Database, path: str) -> Optional[dict]:
+    rows = list(db.query("SELECT * FROM sources WHERE path = ? ORDER BY id DESC LIMIT 1", [path]))
+    return rows[0] if rows else None
+
+
+def _record_split(record) -> tuple[dict, Optional[int]]:
+    data = record.model_dump()
+    row: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    parent = data.pop("parent", None)
+    if "source" in data:
+        row["source_of_funds"] = data.pop("source")
+    for key, value in data.items():
+        if key in RECORDS and key not in ("id", "document_id", "extra", "quote_folded", "parent_record_id"):
+            row[key] = _json(value) if key in JSON_COLUMNS else value
+        elif value is not None and value != []:
+            extra[key] = value
+    row["quote_folded"] = fold(data.get("quote"))
+    row["extra"] = _json(extra) if extra else None
+    return row, parent
+
+
+def _insert_document(db: sqlite_utils.Database, source_id: int, doc: Document) -> int:
+    meta = doc.meta
+    row = {
+        "source_id": source_id,
+        "part": doc.part,
+        "start": doc.start,
+        "end": doc.end,
+        **{
+            k: getattr(meta, k)
+            for k in ("doc_type", "number", "date", "issuer", "level", "province", "district",
+                      "commune", "title", "period", "signer", "attached_to")
+        },
+        "provenance": _json(meta.provenance or {}),
+        "text": doc.text,
+        "ocr": int(bool(doc.ocr)),
+        "superseded": 0,
+    }
+    doc_id = db["documents"].insert(row).last_pk
+    if doc.sections:
+        db["sections"].insert_all(
+            {
+                "document_id": doc_id,
+                "label": s.label,
+                "title": s.title,
+                "marker": s.marker,
+                "start": s.start,
+                "end": s.end,
+                "level": s.level,
+                "title_folded": fold(s.title),
+                "text_folded": fold(doc.text[s.start : s.end]),
+            }
+            for s in doc.sections
+        )
+    if meta.cites:
+        db["citations"].insert_all(
+            {"document_id": doc_id, **c.model_dump(include=set(CITATIONS))} for c in meta.cites
+        )
+    ids: list[int] = []
+    parents: list[Optional[int]] = []
+    records = db["records"]
+    for record in doc.records:
+        row, parent = _record_split(record)
+        row["document_id"] = doc_id
+        ids.append(records.insert(row).last_pk)
+        parents.append(parent)
+    for rec_id, parent in zip(ids, parents):
+        if parent is not None and 0 <= parent < len(ids) and ids[parent] != rec_id:
+            records.update(rec_id, {"parent_record_id": ids[parent]})
+    return doc_id
+
+
+def _year(date: Optional[str]) -> Optional[str]:
+    return date[:4] if date and len(date) >= 4 and date[:4].isdigit() else None
+
+
+def _supersede_reissued(db: sqlite_utils.Database, source_id: int) -> None:
+    """A document of this source with the same type, number and issuer (and year) as
+    a current document from another source replaces it: the older one (by date;
+    the one ingested earlier when dates tie or are unknown) gets ``superseded=1``."""
+    new_docs = list(
+        db.query(
+            "SELECT id, doc_type, number, issuer, date FROM documents WHERE source_id = ? "
+            "AND doc_type IS NOT NULL AND number IS NOT NULL AND issuer IS NOT NULL",
+            [source_id],
+        )
+    )
+    for new in new_docs:
+        olds = db.query(
+            "SELECT id, issuer, date FROM documents WHERE source_id != ? AND superseded = 0 "
+            "AND doc_type = ? AND number = ? AND issuer IS NOT NULL",
+            [source_id, new["doc_type"], new["number"]],
+        )
+        for old in list(olds):
+            if fold(old["issuer"]) != fold(new["issuer"]):
+                continue
+            y_old, y_new = _year(old["date"]), _year(new["date"])
+            if y_old and y_new and y_old != y_new:
+                continue  # numbers restart each year: a different document
+            if old["date"] and new["date"] and new["date"] < old["date"]:
+                db["documents"].update(new["id"], {"superseded": 1, "superseded_by": old["id"]})
+            else:
+                db["documents"].update(old["id"], {"superseded": 1, "superseded_by": new["id"]})
+
+
+def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Document]) -> int:
+    """Store one file's documents with their sections, citations and records; return the source id.
+
+    All rows, the ``ok`` sources row included, are written in ONE transaction.
+    If a current source already holds the same ``sha256`` nothing is written and
+    its id is returned.  If an older version of the same path is stored, the new
+    row gets ``version`` + 1, the old row's ``superseded_by`` is set and its
+    documents are marked ``superseded``.
+    """
+    t0 = time.perf_counter()
+    info = _source_row(source_info)
+    with db.atomic():
+        existing = current_source(db, info.get("sha256"))
+        if existing:
+            return existing["id"]
+        previous = list(
+            db.query(
+                "SELECT id FROM sources WHERE path = ? AND status = 'ok' AND superseded_by IS NULL",
+                [info["path"]],
+            )
+        )
+        version = db.execute(
+            "SELECT COALESCE(MAX(version), 0) FROM sources WHERE path = ? AND status = 'ok'",
+            [info["path"]],
+        ).fetchone()[0]
+        info.update(status="ok", error=None, version=version + 1, n_documents=len(docs))
+        source_id = db["sources"].insert(info).last_pk
+        for doc in docs:
+            _insert_document(db, source_id, doc)
+        for old in previous:
+            db["sources"].update(old["id"], {"superseded_by": source_id})
+            db.execute("UPDATE documents SET superseded = 1 WHERE source_id = ?", [old["id"]])
+        _supersede_reissued(db, source_id)
+        db["sources"].update(source_id, {"seconds_store": round(time.perf_counter() - t0, 4)})
+    return source_id
+
+
+def _record_status(db: sqlite_utils.Database, source_info: dict, status: str, error: str, **extra) -> int:
+    info = _source_row(source_info)
+    info.update(status=status, error=error, **extra)
+    with db.atomic():
+        latest = _latest_for_path(db, info["path"])
+        # the same outcome again for the same content: refresh that row, do not add one
+        if latest and latest["status"] == status and latest["sha256"] == info.get("sha256"):
+            db["sources"].update(latest["id"], info)
+            return latest["id"]
+        return db["sources"].insert(info).last_pk
+
+
+def record_failure(db: sqlite_utils.Database, source_info: dict, error: Union[str, BaseException]) -> int:
+    """Write (in its own transaction) a ``failed`` sources row with the reason; return its id.
+
+    A file that fails again with the same content refreshes its last failed row.
+    """
+    return _record_status(db, source_info, "failed", str(error) or type(error).__name__)
+
+
+def record_skipped(
+    db: sqlite_utils.Database, source_info: dict, reason: str = "unchanged", duplicate_of: Optional[int] = None
+) -> int:
+    """Write a ``skipped`` sources row (e.g. ``unchanged``: the content is already stored)."""
+    return _record_status(db, source_info, "skipped", reason, duplicate_of=duplicate_of)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _decode(row: dict) -> dict:
+    out = dict(row)
+    for key in JSON_COLUMNS & out.keys():
+        if isinstance(out[key], str):
+            try:
+                out[key] = json.loads(out[key])
+            except ValueError:
+                pass
+    return out
+
+
+def _norm_number(s: str) -> str:
+    return "".join(fold(s).split()).replace("đ", "d")
+
+
+def find_document(db: sqlite_utils.Database, key: Union[int, str]) -> dict:
+    """One document row by id (``12``) or by number (``65-KH/HU``; case, accents and
+    spaces ignored).  Among documents with that number the current (not superseded)
+    one wins; several current ones are an error listing their ids."""
+    key_s = str(key).strip()
+    if key_s.isdigit():
+        row = db.execute("SELECT id FROM documents WHERE id = ?", [int(key_s)]).fetchone()
+        if row:
+            return _decode(db["documents"].get(row[0]))
+    rows = list(db.query("SELECT * FROM documents WHERE number = ? ORDER BY id", [key_s]))
+    if not rows:
+        want = _norm_number(key_s)
+        rows = [
+            r
+            for r in db.query("SELECT * FROM documents WHERE number IS NOT NULL ORDER BY id")
+            if _norm_number(r["number"]) == want
+        ]
+    if not rows:
+        raise KehoachError(f"no document with id or number {key_s!r}")
+    current = [r for r in rows if not r["superseded"]] or rows[-1:]
+    if len(current) > 1:
+        listing = ", ".join(f"#{r['id']} ({r['issuer'] or '?'}, {r['date'] or '?'})" for r in current)
+        raise KehoachError(f"{len(current)} documents have number {key_s!r}: {listing}; give the id")
+    return _decode(current[0])
+
+
+def describe_document(db: sqlite_utils.Database, doc_id: int, first: int = 5) -> dict:
+    """Everything ``kehoach show`` prints about one document."""
+    doc = _decode(db["documents"].get(doc_id))
+    source = db["sources"].get(doc["source_id"])
+    counts = {
+        r["type"]: r["n"]
+        for r in db.query(
+            "SELECT type, COUNT(*) AS n FROM records WHERE document_id = ? GROUP BY type ORDER BY type",
+            [doc_id],
+        )
+    }
+    return {
+        "document": doc,
+        "source": dict(source),
+        "citations": list(db.query("SELECT * FROM citations WHERE document_id = ? ORDER BY start", [doc_id])),
+        "sections": list(
+            db.query(
+                "SELECT id, label, title, level, start, \"end\" FROM sections WHERE document_id = ? ORDER BY start, level",
+                [doc_id],
+            )
+        ),
+        "record_counts": counts,
+        "records": [
+            _decode(r)
+            for r in db.query(
+                "SELECT * FROM records WHERE document_id = ? ORDER BY start LIMIT ?", [doc_id, first]
+            )
+        ],
+    }
+
+
+def export_table(
+    db: sqlite_utils.Database,
+    table: str,
+    fmt: str = "csv",
+    out: Union[str, Path, IO[str], None] = None,
+) -> int:
+    """Write a table or view (one of ``TABLES``) as ``csv`` or ``jsonl`` to ``out``
+    (a path, an open text file, or stdout when None); return the number of rows.
+
+    JSON columns (provenance, fraction, criteria, extra, ...) stay JSON text in
+    CSV and become JSON values in JSONL."""
+    if table not in TABLES:
+        raise KehoachError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
+    if fmt not in ("csv", "jsonl"):
+        raise KehoachError(f"unknown format {fmt!r}; choose csv or jsonl")
+    cursor = db.execute(f'SELECT * FROM "{table}" ORDER BY 1')
+    columns = [d[0] for d in cursor.description]
+    own = out is not None and not hasattr(out, "write")
+    stream: IO[str] = open(out, "w", encoding="utf-8", newline="") if own else (out or sys.stdout)  # type: ignore[arg-type]
+    n = 0
+    try:
+        if fmt == "csv":
+            writer = csv.writer(stream)
+            writer.writerow(columns)
+            for values in cursor:
+                writer.writerow(values)
+                n += 1
+        else:
+            for values in cursor:
+                stream.write(json.dumps(_decode(dict(zip(columns, values))), ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        if own:
+            stream.close()
+        else:
+            stream.flush()
+    return n
+
+
+def counts(db: sqlite_utils.Database, tables: Iterable[str] = ("sources", "documents", "sections", "citations", "records")) -> dict:
+    """Row counts of some tables (for summaries and tests)."""
+    return {t: db[t].count for t in tables}
