@@ -53,8 +53,11 @@ from .settings import Settings, load_settings
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
 SKIPPED_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3")
 
-FILE_DISAPPEARED = "file disappeared"
-TIME_LIMIT = "time limit"
+# Messages are "Vietnamese / English", like the readers' (extractor.read).
+FILE_DISAPPEARED = "tệp đã bị xoá hoặc chuyển đi / file disappeared"
+FILE_NOT_FOUND = "không tìm thấy tệp / file not found"
+TIME_LIMIT = "quá thời gian / time limit"
+UNCHANGED = "không đổi / unchanged"
 
 
 @dataclass
@@ -176,11 +179,11 @@ def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: An
     except FileNotFoundError:
         return {"error": FILE_DISAPPEARED}
     except MemoryError:
-        return {"error": "out of memory while reading the file"}
+        return {"error": "hết bộ nhớ / out of memory while reading the file"}
     except Exception as exc:  # a bug: keep the batch going, say where
         tb = traceback.extract_tb(exc.__traceback__)
         where = f" ({tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
-        return {"error": f"internal error: {type(exc).__name__}: {exc}{where}"}
+        return {"error": f"lỗi chương trình / internal error: {type(exc).__name__}: {exc}{where}"}
     warnings = list(raw.warnings or [])
     if not docs:
         warnings.append("no plan found: the pipeline found no document in this file")
@@ -249,7 +252,7 @@ class _Batch:
     # -- bookkeeping
     def _advance(self, result: FileResult) -> None:
         self.summary.results.append(result)
-        self.pages += result.pages or 0
+        self.pages += result.pages or (1 if result.status == "ok" else 0)  # a text file counts as a page
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, pages=self.pages)
 
@@ -273,32 +276,32 @@ class _Batch:
                 st = path.stat()
                 info["size"] = st.st_size
                 if not path.is_file():
-                    self.fail(path, info, "not a regular file")
+                    self.fail(path, info, "không phải tệp / not a regular file")
                     continue
                 if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    self.fail(path, info, f"unsupported file type {path.suffix or '(no extension)'!r}: "
+                    self.fail(path, info, f"loại tệp không hỗ trợ / unsupported file type {path.suffix or '(no extension)'!r}: "
                               f"kehoach reads {' '.join(SUPPORTED_SUFFIXES)}")
                     continue
                 if st.st_size == 0:
-                    self.fail(path, info, "empty file (0 bytes)")
+                    self.fail(path, info, "tệp rỗng / empty file (0 bytes)")
                     continue
                 if st.st_size > s.max_bytes:
-                    self.fail(path, info, f"file too large: {_mb(st.st_size)}, the limit is {_mb(s.max_bytes)} "
+                    self.fail(path, info, f"tệp quá lớn / file too large: {_mb(st.st_size)}, over the limit of {_mb(s.max_bytes)} "
                               "(setting KEHOACH_MAX_BYTES)")
                     continue
                 info["sha256"] = sha256_file(path)
             except FileNotFoundError:
-                self.fail(path, info, FILE_DISAPPEARED if info.get("size") is not None else "file not found")
+                self.fail(path, info, FILE_DISAPPEARED if info.get("size") is not None else FILE_NOT_FOUND)
                 continue
             except PermissionError:
-                self.fail(path, info, "cannot open the file: permission denied")
+                self.fail(path, info, "không có quyền đọc tệp / permission denied")
                 continue
             except OSError as exc:
-                self.fail(path, info, f"cannot read the file: {exc.strerror or exc}")
+                self.fail(path, info, f"không đọc được tệp / cannot read the file: {exc.strerror or exc}")
                 continue
             existing = store.current_source(self.db, info["sha256"])
             if existing:
-                reason = "unchanged" if existing["path"] == str(path) else f"unchanged: same content as {existing['path']}"
+                reason = UNCHANGED if existing["path"] == str(path) else f"{UNCHANGED}: same content as {existing['path']}"
                 self.skip(path, info, reason, existing["id"])
                 continue
             if info["sha256"] in batch_sha:
@@ -313,9 +316,9 @@ class _Batch:
         for path, info, first in self._dups:
             existing = store.current_source(self.db, info["sha256"])
             if existing:
-                self.skip(path, info, f"unchanged: same content as {first}", existing["id"])
+                self.skip(path, info, f"{UNCHANGED}: same content as {first}", existing["id"])
             else:
-                self.fail(path, info, f"same content as {first}, which failed")
+                self.fail(path, info, f"giống tệp lỗi / same content as {first}, which failed")
 
     # -- step 4
     def finish(self, job: _Job, result: dict) -> None:
@@ -331,7 +334,7 @@ class _Batch:
         try:
             sid = store.store_documents(self.db, info, result["docs"])
         except Exception as exc:  # the transaction rolled back; record why
-            self.fail(path, info, f"could not store the documents: {type(exc).__name__}: {exc}")
+            self.fail(path, info, f"không lưu được / could not store the documents: {type(exc).__name__}: {exc}")
             return
         self._advance(FileResult(str(path), "ok", None, sid, len(result["docs"]), result.get("pages") or 0))
 
@@ -414,7 +417,7 @@ class _Batch:
                         broken.append(job)
                         continue
                     except Exception as exc:  # pickling problems and the like
-                        result = {"error": f"internal error: {type(exc).__name__}: {exc}"}
+                        result = {"error": f"lỗi chương trình / internal error: {type(exc).__name__}: {exc}"}
                     self.finish(job, result)
                 now = time.time()
                 # a file over the limit since it started (or, if the start was never
@@ -437,7 +440,8 @@ class _Batch:
                         job.crashes += 1
                         if job.crashes >= 2 or (workers == 1 and not late):
                             self.fail(job.path, job.info,
-                                      "the reader crashed (out of memory or a fault in a library); "
+                                      "chương trình đọc bị dừng đột ngột / the reader crashed "
+                                  "(out of memory or a fault in a library); "
                                       "the file may be damaged")
                         else:
                             solo.append(job)
@@ -445,6 +449,10 @@ class _Batch:
                     for job in others:
                         started.pop(job.token, None)
                         (solo if job.crashes else pending).appendleft(job)
+        except BaseException:  # Ctrl-C or a bug: do not leave workers running
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.kill()
+            raise
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
             starts.close()
@@ -527,6 +535,10 @@ def print_summary(summary: IngestSummary, console=None) -> None:
         failures = Table(title="failed files", show_lines=False)
         failures.add_column("file", overflow="fold")
         failures.add_column("reason", overflow="fold")
+        cwd = Path.cwd()
         for r in summary.failed:
-            failures.add_row(r.path, r.error or "")
+            shown = Path(r.path)
+            if shown.is_relative_to(cwd):
+                shown = shown.relative_to(cwd)
+            failures.add_row(str(shown), r.error or "")
         console.print(failures)

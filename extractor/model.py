@@ -133,8 +133,10 @@ class Assignment(RecordBase):
     type: Literal["assignment"] = "assignment"
     agency: str
     criteria: list[str]
-    criteria_set: Optional[str] = None
+    criteria_set: Optional[str] = None  # xa_ntm | xa_ntm_nang_cao | ... | "unspecified"
     also_sets: list[str] = Field(default_factory=list)
+    # names written beside criterion numbers: {"number", "name", "start", "end"}
+    criteria_names: list[dict] = Field(default_factory=list)
 
 
 class Funding(RecordBase):

@@ -44,7 +44,8 @@ MARKER_RE = re.compile(
 )
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?\s*$", re.I)
 SEPARATOR_RE = re.compile(r"^\s*[-_*=~.…]{1,}\s*$")
-SENTENCE_END_RE = re.compile(r"""(?:[.:;!?…]|\./\.|[.;:]\s*["”'])\s*$""")
+# ";" ends list items inside a paragraph far more often than paragraphs: not a break by itself
+SENTENCE_END_RE = re.compile(r"""(?:[.:!?…]|\./\.|[.:]\s*["”'])\s*$""")
 GLUED_HEADING_RE = re.compile(r"(?<=[^\s*])(\*\*)(?=\s*(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,5}\.)\s)")
 HYPHEN_BREAK_RE = re.compile(r"[\w/][-‐]$")
 

@@ -261,7 +261,7 @@ class CriterionMention:
 _CRIT_HEAD_RE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu|nội\s+dung)(?:\s+số)?\s*:?\s*(?=\d)", re.I)
 _CRIT_NUM_RE = re.compile(r"\d{1,2}(?:\.\d{1,2})?(?![\d/%])(?!\s*(?:%|xã|huyện|tiêu\s+chí|sản\s+phẩm|làng|xóm|thôn))")
 _CRIT_SEP_RE = re.compile(r"\s*(?:,|và|;)?\s*(?:(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*)?")
-_NAME_RE = re.compile(r"\s*(?:về\s*|:\s*)?[“\"](?P<n>[^”\"]{2,80})[”\"]|\s*\((?P<p>[^()]{2,60})\)|\s*:\s*(?P<c>[A-ZĐÀ-Ỹ][^;.,()]{2,50})")
+_NAME_RE = re.compile(r"\s*(?:về\s*|:\s*)?[“\"](?P<n>[^”\"]{2,200})[”\"]|\s*\((?P<p>[^()]{2,60})\)|\s*:\s*(?P<c>[A-ZĐÀ-Ỹ][^;.,()]{2,50})")
 
 
 def _norm_crit(n: str) -> str:

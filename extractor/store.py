@@ -481,7 +481,8 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Doc
 
     All rows, the ``ok`` sources row included, are written in ONE transaction.
     If a current source already holds the same ``sha256`` nothing is written and
-    its id is returned.  If an older version of the same path is stored, the new
+    its id is returned.  Earlier ``failed`` / ``skipped`` rows of the same path are
+    deleted (they are out of date).  If an older version of the same path is stored, the new
     row gets ``version`` + 1, the old row's ``superseded_by`` is set and its
     documents are marked ``superseded``.
     """
@@ -505,6 +506,8 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Doc
         source_id = db["sources"].insert(info).last_pk
         for doc in docs:
             _insert_document(db, source_id, doc)
+        # earlier failed / skipped attempts at this path are out of date now
+        db.execute("DELETE FROM sources WHERE path = ? AND status IN ('failed', 'skipped')", [info["path"]])
         for old in previous:
             db["sources"].update(old["id"], {"superseded_by": source_id})
             db.execute("UPDATE documents SET superseded = 1 WHERE source_id = ?", [old["id"]])

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from extractor import store
-from extractor.ingest import collect_files, ingest_paths
+from extractor.ingest import FILE_DISAPPEARED, collect_files, ingest_paths
 from extractor.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,9 +158,13 @@ def test_ingest_twice_skips_unchanged_and_duplicates_nothing(tmp_path, fake):
     before = store.counts(db)
     assert before["documents"] == 3 and before["records"] == 6
 
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("an unchanged file was read again")
+
+    sys.modules["extractor.read"].read_file = must_not_read  # the fixture's module: undone with it
     second = ingest_paths([docs], db=db, workers=0)
     assert second.exit_code == 0
-    assert [r.error for r in second.unchanged] == ["unchanged"] * 3
+    assert [r.error for r in second.unchanged] == ["không đổi / unchanged"] * 3
     third = ingest_paths([docs], db=db, workers=0)  # a third run adds no more rows
     assert len(third.unchanged) == 3
     after = store.counts(db)
@@ -207,15 +211,19 @@ def test_bad_files_fail_with_reasons_and_the_batch_goes_on(tmp_path, fake):
     assert summary.exit_code == 2
     got = statuses(db)
     assert got["good.txt"] == ("ok", None)
-    assert got["empty.txt"] == ("failed", "empty file (0 bytes)")
+    assert got["empty.txt"] == ("failed", "tệp rỗng / empty file (0 bytes)")
     assert got["sheet.xlsx"][0] == "failed" and "unsupported file type '.xlsx'" in got["sheet.xlsx"][1]
     assert got["latin.txt"] == ("failed", "not UTF-8 text")
     assert got["bug.txt"][0] == "failed" and "internal error: ValueError: something unexpected" in got["bug.txt"][1]
     assert got["big.txt"][0] == "failed" and "file too large" in got["big.txt"][1]
-    assert got["missing.pdf"] == ("failed", "file not found")
+    assert got["missing.pdf"] == ("failed", "không tìm thấy tệp / file not found")
     # a failure is not repeated as a new row each time the batch is rerun
     ingest_paths([tmp_path], db=db, settings=settings, workers=0)
     assert db["sources"].count == len(got) + 1  # + good.txt "unchanged"
+    # once the file is fixed, its out-of-date failure row goes
+    (tmp_path / "latin.txt").write_text(plan_text(4), encoding="utf-8")
+    ingest_paths([tmp_path / "latin.txt"], db=db, workers=0)
+    assert [r["status"] for r in db["sources"].rows_where("name = 'latin.txt'")] == ["ok"]
 
 
 def test_file_deleted_during_the_batch(tmp_path, fake, monkeypatch):
@@ -232,7 +240,7 @@ def test_file_deleted_during_the_batch(tmp_path, fake, monkeypatch):
     monkeypatch.setattr(sys.modules["extractor.read"], "read_file", read_and_delete_b)
     db = store.open_db(tmp_path / "k.db")
     summary = ingest_paths([a, b], db=db, workers=0)
-    assert statuses(db) == {"a.txt": ("ok", None), "b.txt": ("failed", "file disappeared")}
+    assert statuses(db) == {"a.txt": ("ok", None), "b.txt": ("failed", FILE_DISAPPEARED)}
     assert summary.exit_code == 2
 
 
@@ -244,7 +252,7 @@ def test_time_limit_in_this_process(tmp_path, fake):
     ingest_paths([tmp_path], db=db, settings=load_settings(time_limit=0.5), workers=0)
     assert time.monotonic() - t0 < 4
     got = statuses(db)
-    assert got["slow.txt"][0] == "failed" and got["slow.txt"][1].startswith("time limit")
+    assert got["slow.txt"][0] == "failed" and "time limit: reading and extracting took over 0.5 s" in got["slow.txt"][1]
     assert got["fast.txt"] == ("ok", None)
 
 
@@ -258,7 +266,7 @@ def test_a_store_error_rolls_back_and_is_recorded(tmp_path, fake, monkeypatch):
     monkeypatch.setattr(store, "_supersede_reissued", broken_insert)  # fails after every row is written
     summary = ingest_paths([tmp_path], db=db, workers=0)
     assert summary.exit_code == 2
-    assert statuses(db)["a.txt"] == ("failed", "could not store the documents: OperationalError: disk I/O error")
+    assert statuses(db)["a.txt"] == ("failed", "không lưu được / could not store the documents: OperationalError: disk I/O error")
     assert store.counts(db)["documents"] == 0 and db["records"].count == 0
 
 
@@ -280,7 +288,7 @@ def test_cli_with_workers_time_limit_and_crash(tmp_path, fake):
     assert "failed" in res.stdout and "time limit" in res.stdout
     db = store.open_db(dbfile)
     got = statuses(db)
-    assert got["slow.txt"][0] == "failed" and got["slow.txt"][1].startswith("time limit")
+    assert got["slow.txt"][0] == "failed" and "time limit: reading and extracting took over 3 s" in got["slow.txt"][1]
     assert got["crash.txt"][0] == "failed" and "crashed" in got["crash.txt"][1]
     assert [got[f"kh {n}.txt"] for n in range(4)] == [("ok", None)] * 4
     assert db["documents"].count == 4

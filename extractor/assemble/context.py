@@ -62,7 +62,7 @@ def _plan_year(meta: DocMeta, head: str) -> int | None:
     if period:
         return int(period) if re.fullmatch(r"\d{4}", period) else None
     # no period from metadata: look at the title area (before any Căn cứ)
-    title = re.split(r"\n(?:Căn\s+cứ|Thực\s+hiện|Thi\s+hành)", head, maxsplit=1)[0]
+    title = re.split(r"\n(?:Căn\s+cứ|(?:Thực\s+hiện|Thi\s+hành)\s+(?:Kế\s+hoạch|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Hướng\s+dẫn|Công\s+văn)\s+(?:số\s+)?\d)", head, maxsplit=1)[0]
     title = re.sub(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", " ", title)
     if _PERIOD_RE.search(title):
         return None

@@ -55,7 +55,8 @@ def show(
     head = " ".join(x for x in [d.get("doc_type") or "(document type unknown)", d.get("number") or ""] if x)
     status = "[red]superseded[/red]" if d.get("superseded") else "[green]current[/green]"
     console.print(Panel(f"[bold]{head}[/bold]\n{d.get('title') or ''}\n"
-                        f"#{d['id']}  {src['name']} (version {src.get('version')}, part {d.get('part')})  {status}",
+                        f"#{d['id']}  {status}  part {d.get('part')} of {src['path']} (version {src.get('version')}, "
+                        f"ingested {src.get('ingested_at')})",
                         expand=False))
 
     meta = Table(title="metadata", show_header=True)

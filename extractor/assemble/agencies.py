@@ -1,0 +1,37 @@
+"""Agencies: section headings and bullet heads that name a responsible agency."""
+
+from __future__ import annotations
+
+import functools
+
+import regex as re
+
+from ..rules import load_rules
+
+
+@functools.lru_cache(maxsize=1)
+def _agency_re():
+    r = load_rules("agencies")
+    heads = "|".join(f"(?:{h})" for h in r["agency_heads"])
+    return re.compile(r"^(?:" + heads + r")\b"), re.compile(r["agency_prefix"], re.I)
+
+
+def agency_name(title: str) -> str | None:
+    """The agency a heading names (``Phòng Nông nghiệp và PTNT``), else None."""
+    head_re, prefix_re = _agency_re()
+    t = prefix_re.sub("", title.strip().strip("*").strip())
+    t = re.split(r":\s", t + " ", maxsplit=1)[0].strip().rstrip(":").strip()
+    if head_re.match(t) and len(t) <= 90:
+        return t
+    return None
+
+
+def agency_of_section(ctx, offset: int) -> str | None:
+    """The agency whose section (innermost first) holds ``offset``."""
+    for sec in reversed(ctx.chain(offset)):
+        name = agency_name(sec.title)
+        if name:
+            return name
+        if re.match(r"^(?:Ủy\s+ban|UBND|Uỷ\s+ban)\s+nhân\s+dân|^UBND", sec.title):
+            return sec.title
+    return None

@@ -1,0 +1,65 @@
+"""The national criteria sets (rules/criteria.yml): which set a passage names, names of criteria."""
+
+from __future__ import annotations
+
+import functools
+
+import regex as re
+
+from ..normalise import canonical
+from ..recognise import find_criteria
+from ..rules import load_rules
+
+
+@functools.lru_cache(maxsize=1)
+def _set_res():
+    return [(p["set"], re.compile(p["pattern"], re.I)) for p in load_rules("criteria")["set_patterns"]]
+
+
+def set_in(text: str) -> str | None:
+    """The criteria set a passage names (``both`` = xã NTM and xã NTM nâng cao), else None."""
+    for name, rx in _set_res():
+        if rx.search(text):
+            return name
+    return None
+
+
+def criterion_in(text: str) -> str | None:
+    """The first criterion number a clause names (``đạt tiêu chí số 1 về quy hoạch`` -> "1")."""
+    cs = [c for c in find_criteria(text) if not c.parent_ref]
+    return cs[0].number if cs else None
+
+
+def criteria_sets() -> dict:
+    return load_rules("criteria")["sets"]
+
+
+def _fold(s: str) -> str:
+    return re.sub(r"[^\w]+", " ", canonical(s).lower()).strip()
+
+
+def name_matches(set_name: str, number: str, written: str) -> bool | None:
+    """Does ``written`` name criterion ``number`` of ``set_name``?  None when unknown."""
+    crits = criteria_sets().get(set_name, {}).get("criteria") or {}
+    c = crits.get(number.split(".")[0])
+    if not c:
+        return None
+    names = [c["name"], *c.get("aliases", [])]
+    w = _fold(written)
+    for n in names:
+        f = _fold(n)
+        if f in w or w in f:
+            return True
+        if set(f.split()) == set(w.split()):
+            return True
+    return False
+
+
+def number_for_name(set_name: str, written: str) -> str | None:
+    """The criterion number whose name (or alias) is ``written`` exactly, in one set."""
+    w = _fold(written)
+    for num, c in (criteria_sets().get(set_name, {}).get("criteria") or {}).items():
+        for n in [c["name"], *c.get("aliases", [])]:
+            if _fold(n) == w:
+                return num
+    return None

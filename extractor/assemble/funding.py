@@ -1,0 +1,126 @@
+"""Funding: totals, their components and item costs, decoded to đồng."""
+
+from __future__ import annotations
+
+import functools
+
+import regex as re
+
+from ..model import Funding
+from ..recognise import find_money
+from ..rules import load_rules
+from .context import Context, target_rules, topic_of
+
+_RANK = {"arabic": 1, "letter": 1, "roman": 0}
+
+
+@functools.lru_cache(maxsize=1)
+def _rules():
+    r = load_rules("funding")
+    return {
+        "total": re.compile(r["total"], re.I),
+        "item": re.compile(r["item"], re.I),
+        "opens": re.compile(r["opens_children"], re.I),
+        "between": re.compile(r["breakdown_between"], re.I),
+        "sources": [(s["source"], re.compile(s["pattern"], re.I)) for s in r["sources"]],
+    }
+
+
+def _rank(p) -> float:
+    if p.kind == "bullet":
+        return 3 if p.marker == "+" else 2
+    return _RANK.get(p.kind, 0)
+
+
+def _source(text: str) -> str | None:
+    for name, rx in _rules()["sources"]:
+        if rx.search(text):
+            return name
+    return None
+
+
+def funding_in(ctx: Context) -> list[Funding]:
+    """All money amounts of a document with their role and the total or item they break down."""
+    R = _rules()
+    status = target_rules()["status_sections"]
+    out: list[Funding] = []
+    stack: list[tuple[float, int]] = []  # open parents: (rank, index in out)
+    totals: dict[str, int] = {}  # top-level section label -> index of its total
+    last_head = ""
+    for pi, p in enumerate(ctx.paras):
+        if p.start < ctx.body_start:
+            continue
+        chain = ctx.chain(p.start)
+        if any(status.search(s.title) for s in chain):
+            continue
+        moneys = find_money(p.text)
+        rank = _rank(p)
+        if not moneys:
+            if p.kind == "roman" or (p.kind in ("arabic", "letter") and not stack):
+                stack.clear()
+            else:
+                while stack and stack[-1][0] >= rank and p.kind != "text":
+                    stack.pop()
+            if p.kind in ("bullet", "arabic", "letter"):
+                last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
+            continue
+        if p.kind == "roman":
+            stack.clear()
+        else:
+            while stack and stack[-1][0] >= rank and not (rank == 0 and stack[-1][0] == 0 and False):
+                stack.pop()
+        top = chain[0].label if chain else ""
+        sents = [s for s in ctx.sents if s.para == pi]
+        first_in_para = None
+        for m in moneys:
+            a_start = p.start + m.start
+            sent = next((s for s in sents if s.start <= a_start < s.end), None)
+            if sent is None:
+                continue
+            lead = ctx.text[sent.start:a_start]
+            if not lead.strip() and pi > 0 and ctx.paras[pi - 1].text.rstrip().endswith(":"):
+                lead = ctx.paras[pi - 1].text + " " + lead
+            earlier = [i for i in range(len(out)) if out[i].start == sent.start]
+            parent = None
+            if R["total"].search(lead) and not earlier:
+                role = "total"
+            elif earlier and R["between"].search(ctx.text[out[earlier[0]].value_end:a_start]):
+                role, parent = "component", earlier[0]
+            elif stack:
+                role, parent = "component", stack[-1][1]
+            elif R["item"].search(lead):
+                role = "item"
+            elif top in totals:
+                role, parent = "component", totals[top]
+            else:
+                role = "item"
+            if role == "total":
+                totals.setdefault(top, len(out))
+            seg_end = moneys[moneys.index(m) + 1].start + p.start if m is not moneys[-1] else sent.end
+            purpose = last_head or None
+            out.append(
+                Funding(
+                    quote=sent.text,
+                    start=sent.start,
+                    end=sent.end,
+                    section=chain[-1].label if chain else None,
+                    confidence=0.85 if role != "item" or R["item"].search(lead) else 0.6,
+                    topic=topic_of(purpose or "", [s.title for s in chain][::-1]),
+                    amount_vnd=m.amount_vnd,
+                    role=role,
+                    source=_source(lead[-120:] + " " + ctx.text[a_start:seg_end][:120]) if role != "total" else None,
+                    parent=parent,
+                    purpose=purpose,
+                    amount_text=m.text,
+                    value_start=a_start,
+                    value_end=p.start + m.end,
+                )
+            )
+            if first_in_para is None:
+                first_in_para = len(out) - 1
+        # a paragraph ending "… trong đó:" / "gồm:" opens a breakdown
+        if R["opens"].search(p.text):
+            stack.append((rank, len(out) - 1 if R["opens"].search(p.text[-30:]) else first_in_para))
+        if p.kind in ("bullet", "arabic", "letter"):
+            last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
+    return out

@@ -1,0 +1,174 @@
+"""Targets: a figure with a unit, read with its comparator, year, subject and topic."""
+
+from __future__ import annotations
+
+import regex as re
+
+from ..model import Target
+from ..recognise import CITATION_RE, Value, find_values
+from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
+from .criteria import criterion_in, set_in
+
+_CRIT_NUMBER_BEFORE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*$|\bsố\s*$|(?:Điều|khoản|mục)\s*$", re.I)
+_NOT_AFTER = re.compile(r"^\s*(?:chưa|đã\s+(?:đạt|được))", re.I)
+_SCOPE_RE = re.compile(r"(?:xã|huyện|thôn|bản|làng|xóm)\s+(?P<n>[A-ZĐÀ-Ỹ][\w]*(?:\s+[A-ZĐÀ-Ỹ][\w]*){0,3})\s*:\s*$")
+_PAREN_NAMES_RE = re.compile(r"^\s*\((?:xã\s+)?(?P<n>[A-ZĐÀ-Ỹ][^()]{1,80})\)")
+_SUBJ_AFTER_RE = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?P<s>(?:số\s+|các\s+)?[^,;().:]{3,90})")
+_SUBJ_TRIM = re.compile(r"\s+(?:theo\s+quy\s+định|trở\s+lên|trở\s+xuống)\b.*$", re.I)
+_LEAD_TRIM = re.compile(r"^(?:[-+•*]\s*)?(?:(?:Phấn\s+đấu\s+)?(?:đến|tới|trong|vào)\s+(?:(?:cuối|hết)\s+)?(?:năm\s+)?\d{4},?\s*)?(?:phấn\s+đấu\s+)?", re.I)
+_VERB_TAIL = re.compile(r"\s*(?:ước\s+)?(?:đạt|giảm|tăng|là|có|chiếm|duy\s+trì|còn)(?:\s+(?:bình\s+quân|từ|ít\s+nhất|khoảng|tối\s+thiểu|trên|dưới))*\s*$", re.I)
+
+
+def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None) -> str:
+    """Comparator of a figure, from the words of its clause (rules/targets.yml)."""
+    r = target_rules()
+    before = can[clause_from:v.start]
+    after = can[v.end:v.end + 20]
+    near = before[-45:]
+    if r["floor_pattern"].search(before[-40:]):
+        return ">="
+    if v.unit == "lần":
+        return ">=" if re.search(r"(?:ít\s+nhất|tối\s+thiểu|trên)\s*$", before, re.I) or re.match(r"^\s*trở\s+lên", after) else "="
+    groups = {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
+    inc = [g["pattern"] for g in r["comparator_before"] if g["comparator"] == "increase"]
+    if re.search(inc[0], near, re.I):  # có thêm / tăng thêm
+        return "increase"
+    if re.search(groups["maintain"], before, re.I):
+        return "maintain"
+    if re.search(groups["decrease"], near, re.I) or re.search(r"\bgiảm\b", before, re.I):
+        return "decrease"
+    if v.unit_comparator:
+        return v.unit_comparator
+    if len(inc) > 1 and re.search(inc[1], near, re.I):
+        return "increase"
+    if v.value_max is not None:
+        return "range"
+    for g in r["comparator_after"]:
+        if re.search(g["pattern"], after, re.I):
+            return g["comparator"]
+    if re.search(groups[">="], near, re.I):
+        return ">="
+    if re.search(groups["<="], near, re.I):
+        return "<="
+    # "(5/5 xã)" right after a figure restates it: same comparator
+    if prev is not None and re.fullmatch(r"\s*", can[clause_from:v.start]) and can[clause_from - 1:clause_from] == "(":
+        return prev[1]
+    # "có ít nhất 40% số xã … và 20% số huyện": the quantifier governs both
+    if prev is not None:
+        pv, pcomp = prev
+        between = can[pv.end:v.start]
+        if pcomp in (">=", "<=") and pv.unit == v.unit and re.search(r"(?:,|\bvà)\s", between) and not re.search(
+            r"trong\s+đó|;|\b(?:đạt|có)\s+\S+\s*$", between, re.I
+        ) and re.search(r"(?:,|\bvà)\s*$", between.rstrip()[-6:] + " ", re.I):
+            return pcomp
+    return "="
+
+
+def _subject(s_text: str, v: Value, clause_from: int) -> str | None:
+    m = _SUBJ_AFTER_RE.match(s_text, v.end)
+    after = m.group("s").strip() if m else ""
+    after = _SUBJ_TRIM.sub("", after)
+    if after and (after.startswith(("số ", "các ", "xã", "huyện", "hộ", "người", "làng", "thôn", "xóm", "bản", "trường", "sản phẩm", "cán bộ", "tiêu chí")) or v.unit != "%"):
+        unit_word = v.unit if v.unit not in ("%", "%/năm", "lần") and "/" not in v.unit else ""
+        subj = f"{unit_word} {after}".strip() if unit_word and not after.startswith(unit_word) else after
+        return subj[:120]
+    before = s_text[clause_from:v.start]
+    before = _LEAD_TRIM.sub("", before.strip())
+    before = _VERB_TAIL.sub("", before).strip(" ,:-")
+    if before:
+        return before[-120:]
+    return after or None
+
+
+def targets_in(ctx: Context, sent) -> list[Target]:
+    r = target_rules()
+    text = sent.text
+    can = ctx.can[sent.start:sent.end]
+    if sent.start < ctx.body_start:
+        return []
+    chain = ctx.chain(sent.start)
+    titles = [s.title for s in chain]
+    if any(r["status_sections"].search(t) for t in titles) or any(r["funding_sections"].search(t) for t in titles[-1:]):
+        return []
+    if not r["commitment_words"].search(can):
+        return []
+    cites = [(m.start(), m.end()) for m in CITATION_RE.finditer(text)]
+    out: list[Target] = []
+    prev = None
+    for v in find_values(text):
+        if ctx.in_quotes(sent.start + v.start, sent.start + v.end):
+            continue
+        if any(a <= v.start < b for a, b in cites):
+            continue
+        pre = can[: v.start]
+        if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
+            continue
+        if _NOT_AFTER.match(can[v.end:]):
+            continue
+        cstart = clause_start(text, v.start)
+        cfrom = trong_do_start(can, cstart, v.start)
+        if r["status_words"].search(can[cstart:v.start]):
+            continue
+        comp = comparator_for(ctx, text, can, v, cfrom, prev)
+        prev = (v, comp)
+        year = year_before(ctx, sent, v.start)
+        year_from = "sentence" if year else None
+        if year is None:
+            year, year_from = context_year(ctx, sent)
+        scope = None
+        sm = _SCOPE_RE.search(text[: v.start])
+        if sm:
+            scope = sm.group("n")
+        else:
+            pm = _PAREN_NAMES_RE.match(text[v.end:])
+            if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản") and v.value <= 3:
+                scope = pm.group("n").strip()
+        subject = _subject(text, v, cstart)
+        clause_end = _clause_end(text, v.end)
+        clause = text[cstart:clause_end]
+        baseline = None
+        bm = re.search(r"so\s+với\s+(?:năm\s+)?(\d{4})", text[v.end:clause_end])
+        if bm:
+            baseline = bm.group(0)
+        crit = criterion_in(text[v.end:clause_end])
+        tset = set_in(text[v.end:clause_end]) if crit or re.search(r"nâng\s+cao|kiểu\s+mẫu", text[v.end:clause_end]) else None
+        out.append(
+            Target(
+                quote=text,
+                start=sent.start,
+                end=sent.end,
+                section=(chain[-1].label if chain else None),
+                confidence=0.85 if year_from in ("sentence", "section_title", "previous_sentence") else 0.7,
+                topic=topic_of(clause[max(0, v.start - cstart - 80):], titles[::-1]),
+                value=v.value,
+                value_max=v.value_max,
+                unit=v.unit,
+                comparator=comp,
+                year=year,
+                subject=subject,
+                criterion=crit,
+                criteria_set=tset,
+                scope=scope,
+                fraction=v.fraction,
+                baseline=baseline,
+                value_text=v.text,
+                value_start=sent.start + v.start,
+                value_end=sent.start + v.end,
+            )
+        )
+    return out
+
+
+def _clause_end(text: str, pos: int) -> int:
+    depth = 0
+    for i in range(pos, len(text)):
+        c = text[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif c == ";" and depth == 0:
+            return i
+    return len(text)

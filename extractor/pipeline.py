@@ -1,0 +1,66 @@
+"""The pipeline, top to bottom: read -> normalise -> split -> meta/sections -> segment -> assemble.
+
+    extract_path(path)  = extract_raw(read_file(path))
+    extract_raw(raw)    -> list[Document]   (one per document found in the file)
+    extract_text(text)  -> list[Document]   (for text you already have)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .assemble import assemble
+from .model import Block, DocMeta, Document, RawText
+from .normalise import normalise
+from .sections import build_sections, paragraphs
+from .segment import sentences
+
+
+def _split(text: str) -> list[tuple[int, int]]:
+    try:
+        from .split import split_documents
+    except ImportError:  # pragma: no cover - during bootstrap
+        return [(0, len(text))]
+    return split_documents(text) or [(0, len(text))]
+
+
+def _meta(part_text: str, full_text: str, rng, previous: DocMeta | None) -> DocMeta:
+    try:
+        from .meta import extract_meta
+    except ImportError:  # pragma: no cover
+        return DocMeta()
+    return extract_meta(part_text, rng, full_text=full_text, attachment_of=previous)
+
+
+def extract_raw(raw: RawText) -> list[Document]:
+    """Every document in one read file, with metadata, sections and records."""
+    norm = normalise(raw)
+    full = norm.text
+    docs: list[Document] = []
+    previous: DocMeta | None = None
+    name = Path(raw.path).name
+    for i, (s, e) in enumerate(_split(full), start=1):
+        text = full[s:e]
+        meta = _meta(text, full, (s, e), previous)
+        paras = paragraphs(text)
+        sections = build_sections(text, paras)
+        sents = sentences(text, paras)
+        records = assemble(text, meta, sections, paras, sents)
+        if raw.ocr:
+            for r in records:
+                r.confidence = round(r.confidence * 0.8, 3)
+        docs.append(Document(source=name, part=i, start=s, end=e, text=text, meta=meta, sections=sections, records=records, ocr=raw.ocr))
+        previous = meta
+    return docs
+
+
+def extract_path(path, **read_kwargs) -> list[Document]:
+    """Read a file (txt, docx, pdf, doc) and extract its documents."""
+    from .read import read_file
+
+    return extract_raw(read_file(path, **read_kwargs))
+
+
+def extract_text(text: str, name: str = "text.txt") -> list[Document]:
+    """Extract from text already in memory."""
+    return extract_raw(RawText(path=name, format="txt", blocks=[Block(text=text)]))
