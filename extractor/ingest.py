@@ -349,12 +349,17 @@ class _Batch:
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
             ctx.set_forkserver_preload(["extractor.read", "extractor.pipeline"])
-        starts = ctx.Queue()
+        starts = None  # a fresh queue per pool: a killed worker may have held the old one's lock
         pending: deque[_Job] = deque(jobs)
         solo: deque[_Job] = deque()  # crashed once: retried alone, to find the culprit
         limit = s.time_limit
 
         def new_pool() -> ProcessPoolExecutor:
+            nonlocal starts
+            if starts is not None:
+                starts.close()
+                starts.cancel_join_thread()
+            starts = ctx.Queue()
             return ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=ctx,
@@ -455,7 +460,9 @@ class _Batch:
             raise
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
-            starts.close()
+            if starts is not None:
+                starts.close()
+                starts.cancel_join_thread()
 
 
 def ingest_paths(

@@ -24,12 +24,11 @@ def _split(text: str) -> list[tuple[int, int]]:
     return split_documents(text) or [(0, len(text))]
 
 
-def _meta(part_text: str, full_text: str, rng, previous: DocMeta | None) -> DocMeta:
-    try:
-        from .meta import extract_meta
-    except ImportError:  # pragma: no cover
-        return DocMeta()
-    return extract_meta(part_text, rng, full_text=full_text, attachment_of=previous)
+def _metas(full_text: str, parts: list[tuple[int, int]]) -> list[DocMeta]:
+    """Metadata of every part (attachments learn their number from the cover's note)."""
+    from .meta import extract_metas
+
+    return extract_metas(full_text, parts)
 
 
 def extract_raw(raw: RawText) -> list[Document]:
@@ -37,11 +36,11 @@ def extract_raw(raw: RawText) -> list[Document]:
     norm = normalise(raw)
     full = norm.text
     docs: list[Document] = []
-    previous: DocMeta | None = None
     name = Path(raw.path).name
-    for i, (s, e) in enumerate(_split(full), start=1):
+    parts = _split(full)
+    metas = _metas(full, parts)
+    for i, ((s, e), meta) in enumerate(zip(parts, metas), start=1):
         text = full[s:e]
-        meta = _meta(text, full, (s, e), previous)
         paras = paragraphs(text)
         sections = build_sections(text, paras)
         sents = sentences(text, paras)
@@ -50,7 +49,6 @@ def extract_raw(raw: RawText) -> list[Document]:
             for r in records:
                 r.confidence = round(r.confidence * 0.8, 3)
         docs.append(Document(source=name, part=i, start=s, end=e, text=text, meta=meta, sections=sections, records=records, ocr=raw.ocr))
-        previous = meta
     return docs
 
 

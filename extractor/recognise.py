@@ -203,7 +203,7 @@ class DateMention:
 _Q_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _DEADLINE_RES = [
     # trước ngày 20/9/2025, chậm nhất ngày 05/10, hạn chót ngày 15 tháng 12 năm 2023
-    (re.compile(r"(?P<w>trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|không\s+muộn\s+hơn|hoàn\s+thành\s+trong|đến)\s+ngày\s+(?P<d>\d{1,2})\s*(?:/|-|\s+tháng\s+)(?P<m>\d{1,2})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{4}))?" + _WORD_END, re.I), "day"),
+    (re.compile(r"(?P<w>trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|không\s+muộn\s+hơn|hoàn\s+thành\s+trong|đến)\s+(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:/|-|\s+tháng\s+)(?P<m>\d{1,2})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{4}))?" + _WORD_END, re.I), "day"),
     # trước tháng 10 năm 2022, trước tháng 10/2022
     (re.compile(r"(?P<w>trước|chậm\s+nhất(?:\s+(?:là|vào))?|trong)\s+tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})" + _WORD_END, re.I), "month"),
     # trong quý III năm 2024

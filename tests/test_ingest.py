@@ -23,6 +23,7 @@ import pytest
 
 from extractor import store
 from extractor.ingest import FILE_DISAPPEARED, collect_files, ingest_paths
+from extractor.errors import KehoachError
 from extractor.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,6 +142,18 @@ def test_collect_files_walks_folders_and_skips_hidden_and_databases(tmp_path):
     (tmp_path / "z.pdf").write_text("x")
     files = collect_files([tmp_path, tmp_path / "z.pdf"])  # z.pdf twice: listed once
     assert [f.name for f in files] == ["b.txt", "z.pdf"]
+
+
+def test_settings_from_environment(monkeypatch):
+    monkeypatch.setenv("KEHOACH_MAX_BYTES", "1000")
+    monkeypatch.setenv("KEHOACH_TIME_LIMIT", "2.5")
+    monkeypatch.setenv("KEHOACH_OCR", "0")
+    s = load_settings()
+    assert (s.max_bytes, s.time_limit, s.ocr, s.max_pages) == (1000, 2.5, False, 500)
+    assert load_settings(max_bytes=5).max_bytes == 5  # options beat the environment
+    monkeypatch.setenv("KEHOACH_MAX_PAGES", "many")
+    with pytest.raises(KehoachError, match="KEHOACH_MAX_PAGES"):
+        load_settings()
 
 
 # --------------------------------------------------------------------------- in this process

@@ -32,6 +32,7 @@ def agency_of_section(ctx, offset: int) -> str | None:
         name = agency_name(sec.title)
         if name:
             return name
-        if re.match(r"^(?:Ủy\s+ban|UBND|Uỷ\s+ban)\s+nhân\s+dân|^UBND", sec.title):
-            return sec.title
+        m = re.match(r"^(?:(?:Ủy|Uỷ)\s+ban\s+nhân\s+dân|UBND)(?:\s+(?:các\s+)?(?:xã|huyện|tỉnh|thị\s+trấn|phường|thành\s+phố)(?:\s+[A-ZĐÀ-Ỹ]\w*)*)?", sec.title)
+        if m:
+            return m.group(0)
     return None

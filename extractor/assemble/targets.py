@@ -13,7 +13,7 @@ _CRIT_NUMBER_BEFORE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*
 _NOT_AFTER = re.compile(r"^\s*(?:chưa|đã\s+(?:đạt|được))", re.I)
 _SCOPE_RE = re.compile(r"(?:xã|huyện|thôn|bản|làng|xóm)\s+(?P<n>[A-ZĐÀ-Ỹ][\w]*(?:\s+[A-ZĐÀ-Ỹ][\w]*){0,3})\s*:\s*$")
 _PAREN_NAMES_RE = re.compile(r"^\s*\((?:xã\s+)?(?P<n>[A-ZĐÀ-Ỹ][^()]{1,80})\)")
-_SUBJ_AFTER_RE = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?P<s>(?:số\s+|các\s+)?[^,;().:]{3,90})")
+_SUBJ_AFTER_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?P<s>(?:số\s+|các\s+)?[^,;().:]{3,90})")
 _SUBJ_TRIM = re.compile(r"\s+(?:theo\s+quy\s+định|trở\s+lên|trở\s+xuống)\b.*$", re.I)
 _LEAD_TRIM = re.compile(r"^(?:[-+•*]\s*)?(?:(?:Phấn\s+đấu\s+)?(?:đến|tới|trong|vào)\s+(?:(?:cuối|hết)\s+)?(?:năm\s+)?\d{4},?\s*)?(?:phấn\s+đấu\s+)?", re.I)
 _VERB_TAIL = re.compile(r"\s*(?:ước\s+)?(?:đạt|giảm|tăng|là|có|chiếm|duy\s+trì|còn)(?:\s+(?:bình\s+quân|từ|ít\s+nhất|khoảng|tối\s+thiểu|trên|dưới))*\s*$", re.I)
@@ -35,6 +35,8 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         return "increase"
     if re.search(groups["maintain"], before, re.I):
         return "maintain"
+    if re.search(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$", near, re.I):
+        return "<="  # "giảm xuống dưới 3%": a ceiling, not a rate of decrease
     if re.search(groups["decrease"], near, re.I) or re.search(r"\bgiảm\b", before, re.I):
         return "decrease"
     if v.unit_comparator:
