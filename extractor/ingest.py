@@ -446,8 +446,7 @@ class _Batch:
                         if job.crashes >= 2 or (workers == 1 and not late):
                             self.fail(job.path, job.info,
                                       "chương trình đọc bị dừng đột ngột / the reader crashed "
-                                  "(out of memory or a fault in a library); "
-                                      "the file may be damaged")
+                                      "(out of memory or a fault in a library); the file may be damaged")
                         else:
                             solo.append(job)
                     # innocent files that were running: start them again

@@ -914,6 +914,17 @@ def extract_meta(text: str, *, attachment_of: DocMeta | None = None) -> DocMeta:
     return meta
 
 
+def _name_regex(name: str):
+    """A case-sensitive pattern for a place name that tolerates spacing and Đắk/Đăk variants."""
+    parts = []
+    for w in regex.split(r"\s+", canonical(name)):
+        if key(w) == "đắk":
+            parts.append(r"(?:Đ[ăắa][ck]|Dak|ĐẮK|ĐĂK)")
+        else:
+            parts.append(regex.escape(w).replace("'", r"\s*['’]\s*"))
+    return regex.compile(r"(?<![\p{L}])" + r"\s+".join(parts) + r"(?![\p{L}])")
+
+
 def _bare_districts(ctext: str, start: int, province: str, skip: list[tuple[int, int]]) -> set[str]:
     """Districts of ``province`` named anywhere after ``start`` without a unit word
     ("Điện lực Ia Grai").  A district named like its province is left out."""
@@ -922,10 +933,8 @@ def _bare_districts(ctext: str, start: int, province: str, skip: list[tuple[int,
     for name in g.districts_of.get(province, []):
         if key(name) == key(province) or len(name) < 4:
             continue
-        cname = canonical(name)
-        for m in regex.finditer(r"(?<![\p{L}])%s(?![\p{L}])" % regex.escape(cname).replace(r"\ ", r"\s+"), ctext[start:]):
+        if _name_regex(name).search(ctext, start):
             found.add(name)
-            break
     return found
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,9 +57,15 @@ def clear_cache() -> None:
     gazetteer.cache_clear()
 
 
+_DAK_RE = re.compile(r"(?<!\w)(?:đ[ăắa][ck]|dak|đak)(?!\w)")
+
+
 def key(name: str) -> str:
-    """Matching key of a place name: canonical tone placement, lower case, single spaces."""
-    return " ".join(canonical(name).lower().replace("-", " - ").split()).replace(" - ", "-")
+    """Matching key of a place name: canonical tone placement, lower case, single spaces,
+    no space around "-" or an apostrophe, and the variants of "Đắk" (Đăk, Đắc, Dak) as one."""
+    k = " ".join(canonical(name).lower().replace("’", "'").split())
+    k = re.sub(r"\s*([-'])\s*", r"\1", k)
+    return _DAK_RE.sub("đắk", k)
 
 
 # --------------------------------------------------------------------------- gazetteer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex as re
 
 from ..model import Target
-from ..recognise import CITATION_RE, Value, find_values
+from ..recognise import CITATION_RE, Value, find_values, find_years
 from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
 from .criteria import criterion_in, set_in
 
@@ -115,6 +115,10 @@ def targets_in(ctx: Context, sent) -> list[Target]:
         prev = (v, comp)
         year = year_before(ctx, sent, v.start)
         year_from = "sentence" if year else None
+        if year is None:  # "… đạt tiêu chí số 19 đến năm 2025": a year later in the same clause
+            after_years = [y for y in find_years(text[v.end:_clause_end(text, v.end)])]
+            if after_years:
+                year, year_from = after_years[0].year, "sentence"
         if year is None:
             year, year_from = context_year(ctx, sent)
         scope = None
