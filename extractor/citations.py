@@ -242,6 +242,8 @@ def extract_citations(text: str, front: FrontMatter | None = None) -> list[Citat
         found.append((s, max(end, m.end()), dtype, number, date, issuer))
         taken.append((s, max(end, m.end())))
 
+    if front.heading:  # the letterhead's own "Số: ..." is no citation
+        found = [f for f in found if f[0] >= front.heading[0]]
     found.sort(key=lambda f: f[0])
     out = []
     for s, e, dtype, number, date, issuer in found:
@@ -268,6 +270,7 @@ def _relation(ctext: str, start: int, front: FrontMatter) -> str:
         return "attached"
     if front.title and front.title[0] <= start < front.title[1]:
         return "implements"
-    if front.preamble[0] <= start < front.preamble[1] and p["implements_re"].match(ctext[para:start + 1]):
+    para = max(para, front.preamble[0])  # a preamble glued to the title starts mid-line
+    if front.preamble[0] <= start < front.preamble[1] and p["implements_re"].match(ctext[para : start + 1]):
         return "implements"
     return "mentions"

@@ -209,6 +209,7 @@ class FrontMatter:
 _PREAMBLE_CUE_RE = regex.compile(r"^\W{0,3}(?:Căn\s+cứ|Thực\s+hiện|Triển\s+khai|Thi\s+hành|Trên\s+cơ\s+sở)\b", regex.I)
 
 
+_GLUED_PREAMBLE_RE = regex.compile(r"(?<=[^\s,;(])\s+(?=(?:Căn\s+cứ|Thực\s+hiện)\s+\p{L})")
 _NO_TITLE_RE = regex.compile(r"^\W{0,3}Căn\s+cứ\b", regex.I)
 
 
@@ -232,6 +233,7 @@ def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
             fm.letterhead = (0, s)
             break
     k = 0 if h is None else h + 1
+    pre_from = None
     if h is not None and k < len(paras):
         line = paras[k][2]
         if not _NO_TITLE_RE.match(line) and not is_section_start(line) and not is_closing_line(line):
@@ -246,7 +248,14 @@ def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
                     t_end += 1
             fm.title = (paras[k][0], paras[t_end][1])
             k = t_end + 1
+            # a title glued to the first Căn cứ/Thực hiện sentence (lost line break)
+            glued = _GLUED_PREAMBLE_RE.search(text, fm.title[0] + 1, fm.title[1])
+            if glued:
+                fm.title = (fm.title[0], glued.start())
+                pre_from = glued.start() + 1
     pre_start = paras[k][0] if k < len(paras) else len(text)
+    if pre_from is not None:
+        pre_start = pre_from
     pre_end = pre_start
     for s, e, line in paras[k : k + 20]:
         if is_section_start(line) or is_closing_line(line):

@@ -260,12 +260,10 @@ def test_flag_needs_parent_file_anchor_and_set():
 
 
 def run_cli(args: list[str]):
-    """Invoke ``kehoach evaluate``; while it is the only registered command Typer runs it
-    without its name, so add the name only when the app is a command group."""
+    """Invoke ``kehoach evaluate``."""
     from extractor.cli import app
 
-    prefix = ["evaluate"] if isinstance(typer.main.get_command(app), click.Group) else []
-    return CliRunner().invoke(app, prefix + args)
+    return CliRunner().invoke(app, ["evaluate", *args])
 
 
 def test_cli_pred_json(tmp_path):
