@@ -14,7 +14,8 @@ What is checked (see shared/gold/FORMAT.md for the format itself):
   and an anchor is not used by more records than it has occurrences (assignments excepted:
   one passage may carry two criteria sets);
 * the anchor carries the figure: a target's value (or value_max), a funding amount, a
-  deadline's day/month or year can be read back from the anchor text;
+  deadline's day/month or year can be read back from the anchor text (a year the
+  anchor does not state, e.g. "vào cuối năm" in a one-year plan, is taken as implied);
 * flags.jsonl: rules, severities, files and anchors exist, criterion rules name a criterion and set;
 * meta.jsonl (when present): one line per document part, known fields, the number occurs in the text.
 
@@ -205,8 +206,10 @@ def check_record(r: dict, text: str, where: str, rep: Report) -> None:
             if int(y) in nums or re.search(r"\d{1,2}/\d{1,2}/\d{4}", anchor):
                 if not re.search(rf"\b{day}/0?{month}/{y}\b|\b0?{day}/0?{month}/{y}\b", anchor) and int(y) not in nums:
                     rep.err(where, f"year of {d} not in anchor {anchor!r}")
-        elif int(y) not in nums:
-            rep.err(where, f"year {y} not in anchor {anchor!r}")
+        else:
+            years = [n for n in nums if 1990 <= n <= 2100]
+            if years and int(y) not in years:  # no year in the anchor: implied (plan year)
+                rep.err(where, f"year {y} not in anchor {anchor!r}")
     elif t == "assignment":
         if not isinstance(r["agency"], str) or not r["agency"].strip():
             rep.err(where, "agency must be a non-empty string")

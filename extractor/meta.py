@@ -474,7 +474,8 @@ def parse_closing(text: str, fm: FrontMatter) -> Closing:
     cl = Closing()
     if fm.closing is None:
         return cl
-    paras = [p for p in paragraphs(text) if p[0] >= fm.closing[0]]
+    zone0 = fm.closing[0]
+    paras = [(a + zone0, b + zone0, line) for a, b, line in paragraphs(text[zone0:])]
     sig_idx = [i for i, p in enumerate(paras) if is_signature_line(p[2])]
     # recipients
     in_list = False
@@ -621,27 +622,32 @@ def _title_scope(ctext: str, span: tuple[int, int] | None, skip: list[tuple[int,
     return named, unnamed
 
 
-_OPENING_RE = regex.compile(
-    r"(?:^|(?<=[.;:]\s))(?=(?:Ban\s+Thường\s+vụ|Ban\s+\p{Lu}|Ủy\s+ban|UBND|Hội\s+đồng|HĐND|Tỉnh\s+ủy|Huyện\s+ủy|Thành\s+ủy|Thị\s+ủy|Quận\s+ủy|Đảng\s+ủy))"
+_OPENING_ORG_RE = regex.compile(
+    r"(?<![\p{L}])(?=(?:Ban\s+Thường\s+vụ|Ban\s+\p{Lu}|Ủy\s+ban|UBND|Hội\s+đồng|HĐND|Tỉnh\s+ủy|Huyện\s+ủy|Thành\s+ủy"
+    r"|Thị\s+ủy|Quận\s+ủy|Đảng\s+ủy)\s)"
 )
 _OPENING_VERB_RE = regex.compile(
-    r"\s*(?:\([^)]{0,40}\)\s*)?(?:xây\s+dựng|ban\s+hành|triển\s+khai|hướng\s+dẫn|thông\s+báo|báo\s+cáo|quyết\s+định)"
+    r"\s*(?:\([^)]{0,40}\)\s*)?(?:xây\s+dựng(?:\s+và\s+ban\s+hành)?|ban\s+hành|triển\s+khai|hướng\s+dẫn|thông\s+báo|báo\s+cáo)"
+    r"\s+(?:(?:\p{Ll}+\s+){0,2})(?:kế\s+hoạch|hướng\s+dẫn|chương\s+trình|quy\s+chế|báo\s+cáo|thông\s+báo|như\s+sau|các\s+nội\s+dung)"
     r"(?!\s+(?:số|tại)\b)",
     regex.I,
 )
 
 
-def _opening_org(ctext: str, start: int, end: int) -> Org | None:
-    """The issuer stated in the opening: "Ủy ban nhân dân xã X xây dựng kế hoạch ..."."""
-    for m in _OPENING_RE.finditer(ctext, start, end):
-        got = parse_org(ctext, m.end())
+def _opening_org(ctext: str, start: int, end: int, skip: list[tuple[int, int]]) -> tuple[Org, int] | None:
+    """The issuer the opening states: "Ủy ban nhân dân xã X xây dựng kế hoạch ...",
+    "Ban Thường vụ Huyện ủy X ban hành kế hoạch ..." (not inside a citation)."""
+    for m in _OPENING_ORG_RE.finditer(ctext, start, end):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        got = parse_org(ctext, m.start())
         if not got:
             continue
         org, oend = got
         if org.kind in ("place", "body", "central") or org.place is None:
             continue
         if _OPENING_VERB_RE.match(ctext, oend):
-            return org
+            return org, m.start()
     return None
 
 
@@ -739,7 +745,8 @@ def extract_meta(text: str, *, attachment_of: DocMeta | None = None) -> DocMeta:
 
     # ---- opening sentence
     pre_end = fm.preamble[1] if fm.preamble[1] > fm.preamble[0] else min(len(text), body_start + 1500)
-    opening = _opening_org(ctext, fm.title[1] if fm.title else body_start, pre_end)
+    got = _opening_org(ctext, body_start, pre_end, cite_spans)
+    opening, opening_at = got if got else (None, None)
     if org is None and opening is not None:
         org, org_src = opening, "body"
 
@@ -904,7 +911,10 @@ def extract_meta(text: str, *, attachment_of: DocMeta | None = None) -> DocMeta:
 
     # ---- title, period
     if fm.title:
-        title = " ".join(text[fm.title[0] : fm.title[1]].replace("*", " ").split())
+        t_end = fm.title[1]
+        if opening_at is not None and fm.title[0] < opening_at < t_end:
+            t_end = opening_at  # the opening sentence glued to the title
+        title = " ".join(text[fm.title[0] : t_end].replace("*", " ").split())
         meta.title, prov["title"] = title or None, "title"
         per = period_of(canonical(title))
         if per:

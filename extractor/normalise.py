@@ -113,6 +113,7 @@ def _starts_paragraph(prev: str, line: str, prev_short: bool = False, para_head:
     # a numbered heading ends where a capitalised sentence begins: "4. Giảm nghèo" + "Thực hiện ..."
     if (
         para_head
+        and para_head == prev  # only a one-line paragraph can be a heading
         and _HEADING_START_RE.match(para_head)
         and not prev_ends
         and not prev.endswith(",")

@@ -93,6 +93,8 @@ SIGNATURE_ROLE_RE = regex.compile(
     r"|THƯỜNG\s+TRỰC)(?:\s+\p{Lu}+){0,3}$"
 )
 _RECIPIENTS_RE = regex.compile(r"^\W*Nơi\s+nhận\b", regex.I)
+# "Nơi nhận:" glued to the end of the last body line by a lost line break
+RECIPIENTS_ANY_RE = regex.compile(r"(?:^\W*|(?<=[\s.)]))Nơi\s+nhận\s*:", regex.I)
 _END_MARK_RE = regex.compile(r"\./\.\W*$|[^\d\s]/\.\W*$")
 _APPENDIX_RE = regex.compile(
     r"^\W*(?:PHỤ\s+LỤC|Phụ\s+lục)\b"
@@ -116,7 +118,9 @@ def is_signature_line(line: str) -> bool:
 def is_closing_line(line: str) -> bool:
     """A line that only appears at the end of a document (recipients, signature, ./.)."""
     s = line.strip()
-    return bool(_RECIPIENTS_RE.match(s) or _END_MARK_RE.search(s) or is_signature_line(s))
+    return bool(
+        _RECIPIENTS_RE.match(s) or RECIPIENTS_ANY_RE.search(s) or _END_MARK_RE.search(s) or is_signature_line(s)
+    )
 
 
 def letterhead_kind(line: str) -> str | None:
@@ -256,7 +260,7 @@ def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
     pre_start = paras[k][0] if k < len(paras) else len(text)
     if pre_from is not None:
         pre_start = pre_from
-    pre_end = pre_start
+    pre_end = pre_start if pre_from is None else paras[k - 1][1]  # the rest of a glued line
     for s, e, line in paras[k : k + 20]:
         if is_section_start(line) or is_closing_line(line):
             break
@@ -265,7 +269,13 @@ def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
     # closing zone: the first recipients/signature line after the body
     body_from = fm.preamble[1]
     for s, e, line in paras:
-        if s >= body_from and (_RECIPIENTS_RE.match(line) or is_signature_line(line)):
+        if s < body_from:
+            continue
+        m = RECIPIENTS_ANY_RE.search(line)
+        if m:
+            fm.closing = (s + m.start() + len(m.group()) - len(m.group().lstrip(" \t*-")), len(text))
+            break
+        if is_signature_line(line):
             fm.closing = (s, len(text))
             break
     return fm

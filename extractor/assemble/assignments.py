@@ -1,30 +1,33 @@
 """Agency assignments: which agency answers for which national criteria, per criteria set.
 
 An agency is a section heading (``2. Phòng Nông nghiệp và PTNT``) or a bullet
-head (``- Phòng Tài chính - KH huyện: …``).  Inside its passage, each paragraph
-that names a set (``Đối với Bộ tiêu chí xã nông thôn mới nâng cao, gồm: …``) gives
-one record; criteria listed with no set named are gathered into one record per
-agency with ``criteria_set`` "unspecified".  ``thuộc tiêu chí số 13`` after a
-list of indicators names their parent and is not itself assigned.
+head (``- Phòng Tài chính - KH huyện: …``).  Inside its passage each criterion
+number belongs to the set named next to it: after a head phrase
+(``Đối với Bộ tiêu chí xã nông thôn mới nâng cao, gồm: …``) or before a tail phrase
+(``… của Bộ tiêu chí xã nông thôn mới``).  One record per (agency, set); criteria
+with no set named are gathered into one record with ``criteria_set``
+"unspecified".  ``thuộc tiêu chí số 13`` after a list of indicators names their
+parent and is not itself assigned.
 """
 
 from __future__ import annotations
+
+import regex as re
 
 from ..model import Assignment
 from ..recognise import find_criteria
 from .agencies import agency_name
 from .context import Context
-from .criteria import set_in
+from .criteria import find_sets
 
 
 def _passages(ctx: Context):
-    """(agency, start, end, paragraph indexes) for each agency passage."""
+    """(agency, start, paragraph indexes) for each agency passage."""
     out = []
     for sec in ctx.sections:
         name = agency_name(sec.title)
         if not name:
             continue
-        # the passage ends at the next section of the same or higher level
         paras = [i for i, p in enumerate(ctx.paras) if sec.start <= p.start < sec.end]
         sub = [s for s in ctx.sections if s is not sec and sec.start < s.start < sec.end]
         if sub:  # nested agencies are their own passages
@@ -42,68 +45,91 @@ def _passages(ctx: Context):
     return out
 
 
+def _set_of(pos: int, end: int, sets, text: str) -> tuple[str | None, int | None, int | None]:
+    """The set a criterion at [pos, end) belongs to, and the phrase's span."""
+    # a tail phrase after it, before any head phrase or sentence end
+    for a, b, name, role in sets:
+        if a < end:
+            continue
+        if role == "head" or re.search(r"\.\s", text[end:a]):
+            break
+        return name, a, b
+    # else the nearest head phrase before it
+    best = None
+    for a, b, name, role in sets:
+        if b <= pos and role == "head":
+            best = (name, a, b)
+        if a >= pos:
+            break
+    if best and not any(r == "tail" and best[2] <= a2 and b2 <= pos for a2, b2, _, r in sets):
+        return best
+    return None, None, None
+
+
 def assignments_in(ctx: Context) -> list[Assignment]:
     out: list[Assignment] = []
     for agency, a_start, para_ids in _passages(ctx):
-        unspecified: list[str] = []
-        unspec_names: list[dict] = []
-        unspec_end = None
-        first = True
+        groups: dict[str, dict] = {}  # set -> {nums, names, start, end}
+        order: list[str] = []
         for i in para_ids:
             p = ctx.paras[i]
-            crits = find_criteria(p.text)
-            nums = []
-            names = []
-            for c in crits:
+            sets = find_sets(p.text)
+            for c in find_criteria(p.text):
+                set_name, sa, sb = _set_of(c.start, c.end, sets, p.text)
+                key = set_name or "unspecified"
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = {"nums": [], "names": [], "start": None, "end": None}
+                    order.append(key)
+                if c.name:
+                    g["names"].append({"number": c.number, "name": c.name, "start": p.start + c.name_start, "end": p.start + c.name_end})
                 if c.parent_ref:
                     continue
-                if c.number not in nums:
-                    nums.append(c.number)
-                if c.name:
-                    names.append({"number": c.number, "name": c.name, "start": p.start + c.name_start, "end": p.start + c.name_end})
-            # names of parent criteria also count for name checks
-            for c in crits:
-                if c.parent_ref and c.name:
-                    names.append({"number": c.number, "name": c.name, "start": p.start + c.name_start, "end": p.start + c.name_end})
-            if not nums:
+                if c.number not in g["nums"]:
+                    g["nums"].append(c.number)
+                lo = p.start + min(c.start, sa if sa is not None else c.start)
+                hi = p.start + max(c.name_end or c.end, sb if sb is not None else c.end)
+                g["start"] = lo if g["start"] is None else min(g["start"], lo)
+                g["end"] = hi if g["end"] is None else max(g["end"], hi)
+        first = True
+        for key in order:
+            g = groups[key]
+            if not g["nums"]:
                 continue
-            set_name = set_in(p.text)
-            if set_name is None:
-                unspecified.extend(n for n in nums if n not in unspecified)
-                unspec_names.extend(names)
-                unspec_end = p.end
-                continue
-            also = []
-            if set_name == "both":
-                set_name, also = "xa_ntm", ["xa_ntm_nang_cao"]
-            start = a_start if first else p.start
+            start = a_start if first else _passage_start(ctx.text, g["start"], a_start)
+            end = _passage_end(ctx.text, g["end"])
             first = False
-            rec = Assignment(
-                quote=ctx.text[start:p.end],
-                start=start,
-                end=p.end,
-                section=ctx.section(p.start).label if ctx.section(p.start) else None,
-                confidence=0.85,
-                topic="administration_law",
-                agency=agency,
-                criteria=nums,
-                criteria_set=set_name,
-                also_sets=also,
-                criteria_names=names,
+            set_name, also = key, []
+            if key == "both":
+                set_name, also = "xa_ntm", ["xa_ntm_nang_cao"]
+            sec = ctx.section(start)
+            out.append(
+                Assignment(
+                    quote=ctx.text[start:end],
+                    start=start,
+                    end=end,
+                    section=sec.label if sec else None,
+                    confidence=0.85 if key != "unspecified" else 0.7,
+                    topic="administration_law",
+                    agency=agency,
+                    criteria=g["nums"],
+                    criteria_set=set_name,
+                    also_sets=also,
+                    criteria_names=g["names"],
+                )
             )
-            out.append(rec)
-        if unspecified:
-            rec = Assignment(
-                quote=ctx.text[a_start:unspec_end],
-                start=a_start,
-                end=unspec_end,
-                section=ctx.section(a_start).label if ctx.section(a_start) else None,
-                confidence=0.7,
-                topic="administration_law",
-                agency=agency,
-                criteria=unspecified,
-                criteria_set="unspecified",
-                criteria_names=unspec_names,
-            )
-            out.append(rec)
     return out
+
+
+def _passage_start(text: str, pos: int, floor: int = 0) -> int:
+    """Back to the start of the sentence or list item holding ``pos`` (not before ``floor``)."""
+    last = None
+    for m in re.finditer(r"[.!?]\s+|\n", text[floor:pos]):
+        last = m
+    return floor + last.end() if last else floor
+
+
+def _passage_end(text: str, pos: int) -> int:
+    """On to the end of the clause holding ``pos``."""
+    m = re.compile(r"[;.\n]").search(text, pos)
+    return m.start() + (1 if m and text[m.start()] in ".;" else 0) if m else len(text)

@@ -24,6 +24,42 @@ def set_in(text: str) -> str | None:
     return None
 
 
+def find_sets(text: str) -> list[tuple[int, int, str, str]]:
+    """Every place a passage names a criteria set: (start, end, set, role).
+
+    ``role`` is "head" when the criteria follow (``Đối với Bộ tiêu chí … nâng cao:``)
+    and "tail" when they come before (``… của Bộ tiêu chí xã nông thôn mới``).  Two
+    sets joined by "và" are one mention of set "both".
+    """
+    spans: list[tuple[int, int, str]] = []
+    for name, rx in _set_res():
+        for m in rx.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), name))
+    spans.sort()
+    merged: list[tuple[int, int, str]] = []
+    for s in spans:
+        if merged and re.fullmatch(r"\s*(?:và|,)\s*(?:(?:cả\s+)?Bộ\s+tiêu\s+chí\s*)?", text[merged[-1][1]:s[0]], re.I) and {merged[-1][2], s[2]} == {"xa_ntm", "xa_ntm_nang_cao"}:
+            merged[-1] = (merged[-1][0], s[1], "both")
+        else:
+            merged.append(s)
+    out = []
+    for a, b, name in merged:
+        # widen to "Bộ tiêu chí …" so a head phrase starts at its noun
+        m = re.search(r"(?:Bộ\s+tiêu\s+chí[^;:.]{0,30})$", text[max(0, a - 40):a], re.I)
+        a2 = a - len(m.group(0)) if m else a
+        before = text[max(0, a2 - 25):a2]
+        after = text[b:b + 12]
+        if re.search(r"(?:của|thuộc|trong|theo)(?:\s+cả)?\s*$", before, re.I):
+            role = "tail"
+        elif re.search(r"(?:Đối\s+với|đối\s+với)\s*$", before) or re.match(r"\s*(?:,\s*)?(?:gồm|:)", after, re.I):
+            role = "head"
+        else:
+            role = "tail"
+        out.append((a2, b, name, role))
+    return out
+
+
 def criterion_in(text: str) -> str | None:
     """The first criterion number a clause names (``đạt tiêu chí số 1 về quy hoạch`` -> "1")."""
     cs = [c for c in find_criteria(text) if not c.parent_ref]

@@ -1,0 +1,151 @@
+"""Shared helpers for the benchmarks: the source plans and text-layer PDFs made from them.
+
+The PDFs are written with reportlab in DejaVuSans (it has every Vietnamese glyph),
+A4, 11 pt, lines wrapped at ~90 characters, so one plan becomes several pages.
+Everything generated goes under ``bench/_work/`` (git-ignored) and is reused by
+later runs when it is already there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "_work"
+FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+FONT_NAME = "DejaVuSans"
+FONT_SIZE = 11
+LEADING = 14.5
+WRAP = 90
+MARGIN_X = 26
+MARGIN_Y = 56
+PAGE_CHARS = 3000  # a "page" of plain text
+
+
+def source_texts() -> list[tuple[str, str]]:
+    """(name, text) of corpora/plans/*.txt and, if present, ../shared/seeds/*.txt."""
+    files = sorted((ROOT / "corpora" / "plans").glob("*.txt"))
+    files += sorted((ROOT.parent / "shared" / "seeds").glob("*.txt"))
+    out = []
+    for f in files:
+        out.append((f.stem, f.read_text(encoding="utf-8")))
+    return out
+
+
+def wrap_lines(text: str, width: int = WRAP) -> list[str]:
+    """Hard-wrap every line of ``text`` at ``width`` characters, keeping its indent."""
+    out: list[str] = []
+    for line in text.expandtabs(4).splitlines():
+        if not line.strip():
+            out.append("")
+            continue
+        body = line.lstrip(" ")
+        indent = " " * min(len(line) - len(body), 40)
+        out.extend(textwrap.wrap(body, width=width, initial_indent=indent, subsequent_indent="",
+                                 break_long_words=True, break_on_hyphens=False) or [""])
+    return out
+
+
+_font_registered = False
+
+
+def _register_font() -> None:
+    global _font_registered
+    if not _font_registered:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        pdfmetrics.registerFont(TTFont(FONT_NAME, FONT_PATH))
+        _font_registered = True
+
+
+def write_pdf(text: str, path: Path, *, title: str = "") -> int:
+    """Write ``text`` as a text-layer PDF at ``path``; return its number of pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    width, height = A4
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    if title:
+        c.setTitle(title)
+    lines = wrap_lines(text)
+    per_page = int((height - 2 * MARGIN_Y) // LEADING)
+    pages = 0
+    for start in range(0, max(len(lines), 1), per_page):
+        t = c.beginText(MARGIN_X, height - MARGIN_Y)
+        t.setFont(FONT_NAME, FONT_SIZE, leading=LEADING)
+        for line in lines[start:start + per_page]:
+            t.textLine(line)
+        c.drawText(t)
+        c.showPage()
+        pages += 1
+    c.save()
+    return pages
+
+
+_NUMBER_RE = re.compile(r"(Số:?\s*)(\d+)")
+
+
+def variant(text: str, copy: int) -> str:
+    """Copy ``copy`` (0 = the original) of a plan: its document number changed, so that
+    each copy is a distinct document (and file) rather than a re-issue of the same one."""
+    if copy == 0:
+        return text
+    return _NUMBER_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1000 * copy}", text, count=1)
+
+
+def pdf_pool(n: int, log=print) -> list[dict]:
+    """At least ``n`` distinct PDFs under bench/_work/pool (made on first use); return the
+    first ``n`` as ``{"path", "pages", "chars"}``.  File i is copy i // k of plan i % k."""
+    pool = WORK / "pool"
+    pool.mkdir(parents=True, exist_ok=True)
+    manifest_path = pool / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    sources = source_texts()
+    made = 0
+    out = []
+    for i in range(n):
+        name, text = sources[i % len(sources)]
+        copy = i // len(sources)
+        fname = f"{i:05d}_{name}.pdf"
+        path = pool / fname
+        entry = manifest.get(fname)
+        if entry is None or not path.exists():
+            body = variant(text, copy)
+            pages = write_pdf(body, path, title=f"kehoach bench {i:05d} {name}")
+            entry = manifest[fname] = {"pages": pages, "chars": len(body)}
+            made += 1
+            if made % 100 == 0:
+                log(f"  made {made} PDFs ...")
+                manifest_path.write_text(json.dumps(manifest))
+        out.append({"path": str(path), **entry})
+    if made:
+        manifest_path.write_text(json.dumps(manifest))
+    return out
+
+
+def corpus_dir(n: int, log=print) -> tuple[Path, list[dict]]:
+    """bench/_work/corpus/N<n>/ holding hard links to the first ``n`` pool PDFs."""
+    files = pdf_pool(n, log)
+    d = WORK / "corpus" / f"N{n}"
+    d.mkdir(parents=True, exist_ok=True)
+    want = {Path(f["path"]).name for f in files}
+    for old in d.iterdir():
+        if old.name not in want:
+            old.unlink()
+    for f in files:
+        dst = d / Path(f["path"]).name
+        if not dst.exists():
+            try:
+                os.link(f["path"], dst)
+            except OSError:
+                import shutil
+
+                shutil.copyfile(f["path"], dst)
+    return d, [{**f, "path": str(d / Path(f["path"]).name)} for f in files]
