@@ -8,6 +8,7 @@ later runs when it is already there.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -115,16 +116,18 @@ def pdf_pool(n: int, log=print) -> list[dict]:
         copy = i // len(sources)
         fname = f"{i:05d}_{name}.pdf"
         path = pool / fname
+        body = variant(text, copy)
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
         entry = manifest.get(fname)
-        if entry is None or not path.exists():
-            body = variant(text, copy)
+        if entry is None or entry.get("source") != digest or not path.exists():
+            # first use, or the plan's text changed since the PDF was made
             pages = write_pdf(body, path, title=f"kehoach bench {i:05d} {name}")
-            entry = manifest[fname] = {"pages": pages, "chars": len(body)}
+            entry = manifest[fname] = {"pages": pages, "chars": len(body), "source": digest}
             made += 1
             if made % 100 == 0:
                 log(f"  made {made} PDFs ...")
                 manifest_path.write_text(json.dumps(manifest))
-        out.append({"path": str(path), **entry})
+        out.append({"path": str(path), "pages": entry["pages"], "chars": entry["chars"]})
     if made:
         manifest_path.write_text(json.dumps(manifest))
     return out
@@ -141,6 +144,8 @@ def corpus_dir(n: int, log=print) -> tuple[Path, list[dict]]:
             old.unlink()
     for f in files:
         dst = d / Path(f["path"]).name
+        if dst.exists() and not os.path.samefile(dst, f["path"]):
+            dst.unlink()  # the pool file was made again
         if not dst.exists():
             try:
                 os.link(f["path"], dst)
@@ -149,3 +154,45 @@ def corpus_dir(n: int, log=print) -> tuple[Path, list[dict]]:
 
                 shutil.copyfile(f["path"], dst)
     return d, [{**f, "path": str(d / Path(f["path"]).name)} for f in files]
+
+
+# --------------------------------------------------------------------------- RESULTS.md
+
+RESULTS = BENCH / "RESULTS.md"
+_HEAD = """# kehoach: measured
+
+Written by the scripts in `bench/` (see `bench/README.md`).  Each script rewrites only
+its own section, between its `<!-- name:begin -->` / `<!-- name:end -->` markers;
+anything outside the markers is kept.
+"""
+
+
+def machine() -> str:
+    import datetime
+    import platform
+    import sys
+
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"nproc {os.cpu_count()} ({cpu or platform.machine()}), Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}, {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}")
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace the ``name`` section of bench/RESULTS.md (append it if missing)."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else _HEAD
+    block = f"{begin}\n{body.rstrip()}\n{end}"
+    if begin in text and end in text:
+        pre, rest = text.split(begin, 1)
+        post = rest.split(end, 1)[1]
+        text = pre + block + post
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")

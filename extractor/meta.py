@@ -125,8 +125,8 @@ class Org:
             base = self.committee()
             if self.kind == "standing":
                 return f"Ban Thường vụ {base}"
-            if self.kind == "ban":
-                return f"Ban {self.board or ''} {base}".replace("  ", " ") if self.board else f"Ban ... {base}"
+            if self.kind == "ban":  # which board, when a signature says only "TRƯỞNG BAN"?
+                return f"Ban {self.board} {base}" if self.board else None
             return base
         if self.kind == "exec":
             return " ".join(x for x in ("Ban Chấp hành Đảng bộ", where(self)) if x)
@@ -142,7 +142,7 @@ class Org:
         unit = self.unit
         if unit in ("xã", "phường", "thị trấn"):
             return " ".join(x for x in ("Đảng ủy", unit, self.place) if x)
-        name = _COMMITTEE.get(unit or "", "Đảng ủy" if unit is None else "Đảng ủy")
+        name = _COMMITTEE.get(unit or "", "Đảng ủy")
         return " ".join(x for x in (name, self.place) if x)
 
     def level(self) -> str | None:
@@ -199,7 +199,10 @@ def lookup_place(unit: str | None, name: str, province: str | None = None) -> tu
     return None, None
 
 
-_PLACE_STOP = {"hội", "về", "ban", "nhân", "ủy", "năm", "giai", "đảng", "kế", "quyết", "nghị", "chương", "số"}
+_PLACE_STOP = {
+    "hội", "về", "ban", "nhân", "ủy", "năm", "giai", "đảng", "kế", "quyết", "nghị", "chương", "số",
+    "các", "những", "toàn", "cấp", "và", "trên", "tại", "của", "trong", "đến",
+}
 
 
 def _trim_place(unit: str | None, raw: str | None, province: str | None = None) -> tuple[str | None, bool, int]:
@@ -253,9 +256,7 @@ def parse_org(s: str, pos: int = 0, province: str | None = None) -> tuple[Org, i
     elif g["body"]:
         org = Org("body", _unit_word(g["u_db"]))
     elif g["central"]:
-        name = " ".join(g["central"].split())
-        if name.upper() == name:
-            name = name.capitalize()
+        name = _sentence_case(" ".join(g["central"].split()))
         return Org("central", board=name), m.end("central")
     else:
         org = Org("place", _unit_word(g["u_pl"]))
@@ -274,20 +275,40 @@ def parse_org(s: str, pos: int = 0, province: str | None = None) -> tuple[Org, i
     return org, end
 
 
+_ACRONYMS = {"UBND", "HĐND", "MTTQ", "PTNT", "CTMTQG", "MTQG", "NTM", "BCĐ", "KT-XH", "KTXH", "OCOP"}
+_NAME_HEADS = {"bộ", "sở", "phòng", "ban", "hội", "cục", "đài", "báo"}
+_NAME_HEADS2 = {"trung tâm", "chi cục", "văn phòng", "ủy ban", "ban quản"}
+_PROPER = {"chính phủ": "Chính phủ", "quốc hội": "Quốc hội", "trung ương": "Trung ương", "việt nam": "Việt Nam",
+           "tổ quốc": "Tổ quốc", "nhà nước": "Nhà nước"}
+_VOWELS = set("AEIOUYĂÂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ")
+
+
 def _sentence_case(s: str) -> str:
+    """An organisation name printed in capitals, written as Vietnamese names are:
+    ``SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG`` -> ``Sở Nông nghiệp và Môi trường``,
+    ``THỦ TƯỚNG CHÍNH PHỦ`` -> ``Thủ tướng Chính phủ``; acronyms stay."""
     words = s.split()
-    out = []
-    for i, w in enumerate(words):
-        letters = [c for c in w if c.isalpha()]
-        vowels = set("AEIOUYĂÂÊÔƠƯÁÀẢÃẠẮẰẲẴẶẤẦẨẪẬÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ")
-        acronym = letters and (not any(c in vowels for c in letters) or len(letters) <= 2 or "&" in w)
-        if acronym or w in ("UBND", "HĐND", "MTTQ", "PTNT", "NN&PTNT", "CTMTQG", "MTQG", "NTM"):
+    out: list[str] = []
+    cap_next = True
+    for w in words:
+        letters = [c for c in w.upper() if c.isalpha()]
+        if w.upper() in _ACRONYMS or "&" in w or (w.isupper() and letters and not any(c in _VOWELS for c in letters)):
             out.append(w)
-        elif i == 0:
-            out.append(w.capitalize())
-        else:
-            out.append(w.lower())
-    return " ".join(out)
+            cap_next = False
+            continue
+        low = w.lower()
+        out.append(low.capitalize() if cap_next else low)
+        # the first word of the name proper after a head ("Sở | Nông nghiệp"), and after "và" / "-"
+        head = " ".join(x.lower() for x in out[:2])
+        cap_next = (
+            (len(out) == 1 and low in _NAME_HEADS)
+            or (len(out) == 2 and head in _NAME_HEADS2)
+            or low in ("và", "-", "–")
+        )
+    text = " ".join(out)
+    for k, v in _PROPER.items():
+        text = regex.sub(r"(?i)(?<![\p{L}])%s(?![\p{L}])" % k, v, text)
+    return text
 
 
 # --------------------------------------------------------------------------- letterhead
@@ -479,7 +500,7 @@ def parse_closing(text: str, fm: FrontMatter) -> Closing:
     sig_idx = [i for i, p in enumerate(paras) if is_signature_line(p[2])]
     # recipients
     in_list = False
-    for s, e, line in paras:
+    for _s, _e, line in paras:
         if regex.match(r"^\W*Nơi\s+nhận", line, regex.I):
             in_list = True
             rest = regex.sub(r"^\W*Nơi\s+nhận\s*:?\s*", "", line, flags=regex.I).strip()
@@ -505,7 +526,7 @@ def parse_closing(text: str, fm: FrontMatter) -> Closing:
         while first - 1 in sig_idx:
             first -= 1
         cl.org = _signature_org([paras[i][2] for i in range(first, last + 1)])
-        for s, e, line in paras[last + 1 : last + 4]:
+        for _s, _e, line in paras[last + 1 : last + 4]:
             b = line.strip().strip("*_").strip()
             b = regex.sub(r"^\(?(?:đã\s+ký|Đã\s+ký|ĐÃ\s+KÝ)\)?\s*", "", b).strip()
             if not b or regex.match(r"^\(.*\)$", b):
@@ -517,7 +538,7 @@ def parse_closing(text: str, fm: FrontMatter) -> Closing:
             elif _PERSON_CAPS_RE.match(b) and not is_signature_line(b) and letterhead_kind(b) is None:
                 cl.signer = " ".join(w.capitalize() for w in b.split())
             break
-    for s, e, line in paras:
+    for _s, _e, line in paras:
         m = DATE_LINE_RE.match(canonical(line.strip()))
         if m:
             cl.date = iso_date(m.group("d"), m.group("m"), m.group("y"))
@@ -862,7 +883,7 @@ def extract_meta(text: str, *, attachment_of: DocMeta | None = None) -> DocMeta:
             if len(named) == 1:
                 district, psrc["district"] = named.pop(), "body"
             elif not named and province:
-                district_names = _bare_districts(ctext, body_start, province, cite_spans)
+                district_names = _bare_districts(ctext, body_start, province)
                 if len(district_names) == 1:
                     district, psrc["district"] = district_names.pop(), "body"
         if district is not None and province is None:
@@ -904,8 +925,6 @@ def extract_meta(text: str, *, attachment_of: DocMeta | None = None) -> DocMeta:
             elif issuer_org.unit is None and level:
                 issuer_org.unit = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã"}.get(level)
         rendered = issuer_org.render()
-        if issuer_org.kind == "ban" and not issuer_org.board:
-            rendered = None  # "TRƯỞNG BAN" alone: which board is unknown
         if rendered:
             meta.issuer, prov["issuer"] = rendered, src
 
@@ -935,7 +954,7 @@ def _name_regex(name: str):
     return regex.compile(r"(?<![\p{L}])" + r"\s+".join(parts) + r"(?![\p{L}])")
 
 
-def _bare_districts(ctext: str, start: int, province: str, skip: list[tuple[int, int]]) -> set[str]:
+def _bare_districts(ctext: str, start: int, province: str) -> set[str]:
     """Districts of ``province`` named anywhere after ``start`` without a unit word
     ("Điện lực Ia Grai").  A district named like its province is left out."""
     g = gazetteer()
@@ -961,7 +980,7 @@ def _displaced(paras, start: int, end: int) -> _Displaced:
     out = _Displaced()
     run: list[Org] = []
     best: Org | None = None
-    for s, e, line in paras:
+    for s, _e, line in paras:
         if s < start or s >= end:
             continue
         b = line.strip().strip("*_").strip()
@@ -972,9 +991,7 @@ def _displaced(paras, start: int, end: int) -> _Displaced:
                 run.extend(orgs)
                 continue
         if run and best is None:
-            cand = compose([replace(o) for o in run])
-            if cand is not None and cand.place:
-                best = cand
+            best = _known_issuer(run)
         run = []
         if kind == "number" and out.number is None:
             out.number = _number_from(canonical(b))
@@ -983,11 +1000,17 @@ def _displaced(paras, start: int, end: int) -> _Displaced:
             out.date = iso_date(m.group("d"), m.group("m"), m.group("y"))
             out.date_place = m.group("place")
     if run and best is None:
-        cand = compose([replace(o) for o in run])
-        if cand is not None and cand.place:
-            best = cand
+        best = _known_issuer(run)
     out.org = best
     return out
+
+
+def _known_issuer(run: list[Org]) -> Org | None:
+    """The issuer of displaced letterhead lines, when its place is in the gazetteer."""
+    cand = compose([replace(o) for o in run])
+    if cand is not None and cand.place and cand.known:
+        return cand
+    return None
 
 
 def _fully_parsed(line: str) -> bool:

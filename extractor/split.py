@@ -64,6 +64,8 @@ def _heading_names() -> dict[str, str]:
 
 def heading_type(line: str) -> str | None:
     """The document type when ``line`` is a doc-type heading (the type alone, in capitals)."""
+    if line.strip().strip("*_ ").endswith(":"):
+        return None  # "QUYẾT ĐỊNH:" before Điều 1 enacts; it heads nothing
     b = _bare(line)
     if not b or b != b.upper():
         return None
@@ -78,8 +80,9 @@ _MOTTO_RE = regex.compile(
     regex.I,
 )
 _NUMBER_LINE_RE = regex.compile(r"^Số\s*:?\s*[\w.…]*\s*[-/]\s*[%s]" % _UP)
-DATE_LINE_RE = regex.compile(
-    r"^(?P<place>[^,\n]{2,40}?),\s*ngày\s+(?P<d>[\d.…_ ]{1,4})\s*tháng\s+(?P<m>[\d.…_ ]{1,4})\s*năm\s+(?P<y>\d{4})",
+DATE_LINE_RE = regex.compile(  # "Lạc Dương, ngày 05 tháng 7 năm 2022", "Thu Lũm, ngày 5/7/2022"
+    r"^(?P<place>(?:TP\.?\s*)?\p{Lu}[\p{L}'’]*(?:[ \t]*-?[ \t]*\p{Lu}[\p{L}'’]*){0,4}),\s*ngày\s+(?P<d>[\d.…_ ]{1,4}?)\s*(?:tháng\s+|[/.-]\s*)(?P<m>[\d.…_ ]{1,4}?)"
+    r"\s*(?:,?\s*năm\s+|[/.-]\s*)(?P<y>\d{4})",
 )
 _ORG_LINE_RE = regex.compile(
     r"^(?:ĐẢNG\s+BỘ|(?:HUYỆN|TỈNH|THÀNH|THỊ|QUẬN|ĐẢNG)\s+ỦY|ỦY\s+BAN|UBND|HỘI\s+ĐỒNG|HĐND|BAN\s|SỞ\s|PHÒNG\s"
@@ -170,18 +173,16 @@ def split_documents(text: str) -> list[Span]:
         return [(0, 0)]
     paras = paragraphs(text)
     starts = [0]
-    heading_seen = False  # the current document has shown its heading
     closed = False  # a closing line came after it
     in_appendix = False
     body_seen = False  # something other than letterhead since the last start
-    for i, (s, _e, line) in enumerate(paras):
+    for i, (_s, _e, line) in enumerate(paras):
         if heading_type(line):
             j, strong = _letterhead_start(paras, i)
             start = paras[j][0]
             after_close = closed and not in_appendix
             if start > starts[-1] and body_seen and (after_close or strong):
                 starts.append(start)
-            heading_seen = True
             closed = in_appendix = body_seen = False
             continue
         if letterhead_kind(line) is None:
@@ -261,14 +262,14 @@ def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
     if pre_from is not None:
         pre_start = pre_from
     pre_end = pre_start if pre_from is None else paras[k - 1][1]  # the rest of a glued line
-    for s, e, line in paras[k : k + 20]:
+    for _s, e, line in paras[k : k + 20]:
         if is_section_start(line) or is_closing_line(line):
             break
         pre_end = e
     fm.preamble = (pre_start, max(pre_start, pre_end))
     # closing zone: the first recipients/signature line after the body
     body_from = fm.preamble[1]
-    for s, e, line in paras:
+    for s, _e, line in paras:
         if s < body_from:
             continue
         m = RECIPIENTS_ANY_RE.search(line)

@@ -361,3 +361,57 @@ def test_seed_004(seed_metas):
 def test_seed_001(seed_metas):
     (m,) = seed_metas["001"]
     assert (m.level, m.province) == ("huyen", "Gia Lai")
+
+
+# --------------------------------------------------------------------------- more letterheads
+
+
+def test_central_decision_enacting_line_does_not_split():
+    raw = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 501/QĐ-TTg
+QUYẾT ĐỊNH
+Phê duyệt Đề án phát triển du lịch nông thôn giai đoạn 2026 - 2030
+THỦ TƯỚNG CHÍNH PHỦ
+Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;
+QUYẾT ĐỊNH:
+Điều 1. Phê duyệt Đề án.
+"""
+    text = norm(raw)
+    (m,) = extract_metas(text)
+    assert (m.doc_type, m.number, m.level) == ("QUYẾT ĐỊNH", "501/QĐ-TTg", "trung_uong")
+    assert m.issuer == "Thủ tướng Chính phủ"
+    assert (m.province, m.district, m.commune) == (None, None, None)
+    assert m.period == "2026-2030"
+
+
+def test_department_under_province_and_numeric_date():
+    raw = """UBND TỈNH SƠN LA
+SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG
+Số: 77/HD-SNNMT Sơn La, ngày 5/7/2025
+HƯỚNG DẪN
+Thực hiện tiêu chí môi trường năm 2025
+I. NỘI DUNG
+Các xã rà soát tiêu chí.
+"""
+    m = extract_meta(norm(raw))
+    assert m.issuer == "Sở Nông nghiệp và Môi trường tỉnh Sơn La"
+    assert (m.level, m.province, m.date) == ("tinh", "Sơn La", "2025-07-05")
+
+
+def test_city_units():
+    tpl = "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ {}\nSố: 3/KH-UBND\nKẾ HOẠCH\nXây dựng nông thôn mới năm 2026\nI. MỤC TIÊU\n"
+    a = extract_meta(norm(tpl.format("HẢI PHÒNG")))
+    assert (a.level, a.province, a.district, a.issuer) == ("tinh", "Hải Phòng", None, "UBND thành phố Hải Phòng")
+    b = extract_meta(norm(tpl.format("PLEIKU")))
+    assert (b.level, b.province, b.district, b.issuer) == ("huyen", "Gia Lai", "Pleiku", "UBND thành phố Pleiku")
+
+
+def test_caps_body_line_naming_no_place_is_no_displaced_letterhead():
+    raw = """KẾ HOẠCH
+Nâng cao chất lượng tiêu chí giáo dục
+I. NHIỆM VỤ
+UBND CÁC XÃ
+Rà soát cơ sở vật chất trường học.
+"""
+    m = extract_meta(norm(raw))
+    assert m.issuer is None and m.level is None and m.provenance.get("issuer") is None

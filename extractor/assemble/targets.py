@@ -9,6 +9,8 @@ from ..recognise import CITATION_RE, Value, find_values, find_years
 from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
 from .criteria import criterion_in, set_in
 
+# a task sentence in a plan's own sections ("Nạo vét 3,5 km kênh", "Trồng mới 2 km") commits too
+_TASK_VERB = re.compile(r"^\s*(?:[-+•*]\s*)?(?:\w+\s+){0,2}?(?:nạo\s+vét|trồng|mở\s+rộng|nâng\s+cấp|xây\s+dựng|làm|cứng\s+hóa|bê\s+tông\s+hóa|kiên\s+cố\s+hóa|sửa\s+chữa|cải\s+tạo|lắp\s+đặt|hỗ\s+trợ|đào\s+tạo|thành\s+lập|phát\s+triển|chuyển\s+đổi)\b", re.I)
 _CRIT_NUMBER_BEFORE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*$|\bsố\s*$|(?:Điều|khoản|mục)\s*$", re.I)
 _NOT_AFTER = re.compile(r"^\s*(?:chưa|đã\s+(?:đạt|được))", re.I)
 _SCOPE_RE = re.compile(r"(?:xã|huyện|thôn|bản|làng|xóm)\s+(?P<n>[A-ZĐÀ-Ỹ][\w]*(?:\s+[A-ZĐÀ-Ỹ][\w]*){0,3})\s*:\s*$")
@@ -52,9 +54,15 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         return ">="
     if re.search(groups["<="], near, re.I):
         return "<="
-    # "(5/5 xã)" right after a figure restates it: same comparator
-    if prev is not None and re.fullmatch(r"\s*", can[clause_from:v.start]) and can[clause_from - 1:clause_from] == "(":
-        return prev[1]
+    # "(5/5 xã)" right after a figure restates it: a governing verb (duy trì) carries over,
+    # a quantifier (ít nhất) of the share does not
+    in_paren = re.fullmatch(r"\s*", can[clause_from:v.start]) and can[clause_from - 1:clause_from] == "("
+    if in_paren and prev is not None and (prev[1] in ("maintain", "increase", "decrease") or v.fraction):
+        return prev[1]  # "ít nhất 80% số xã (81/101 xã)": the fraction is the same figure
+    if r["maintain_after"].search(can[v.end:v.end + 80].split(")", 1)[-1] if in_paren else can[v.end:v.end + 80]):
+        return "maintain"
+    if in_paren and prev is not None and r["maintain_after"].search(can[prev[0].end:prev[0].end + 80]):
+        return "maintain"
     # "có ít nhất 40% số xã … và 20% số huyện": the quantifier governs both
     if prev is not None:
         pv, pcomp = prev
@@ -92,7 +100,7 @@ def targets_in(ctx: Context, sent) -> list[Target]:
     titles = [s.title for s in chain]
     if any(r["status_sections"].search(t) for t in titles) or any(r["funding_sections"].search(t) for t in titles[-1:]):
         return []
-    if not r["commitment_words"].search(can):
+    if not r["commitment_words"].search(can) and not _TASK_VERB.search(can):
         return []
     cites = [(m.start(), m.end()) for m in CITATION_RE.finditer(text)]
     out: list[Target] = []

@@ -1,0 +1,364 @@
+"""``kehoach serve``: Datasette metadata, the /-/review and /-/search pages, review
+decisions (CSRF, escaping, surviving re-ingest and re-check), canned queries.
+
+No browser here: requests go through httpx's ASGI transport.  ``build_sample_db``
+is shared with test_browser.py, test_report.py and test_search.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpora" / "plans"
+
+# A small district plan of our own: a planted inconsistency (50% of communes against
+# the province's 80%) and a <script> inside a quoted sentence (must stay text).
+SAMPLE_DISTRICT = """ỦY BAN NHÂN DÂN HUYỆN MẪU SƠN
+Số: 99/KH-UBND
+
+KẾ HOẠCH
+Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới giai đoạn 2021 - 2025 trên địa bàn huyện Mẫu Sơn
+
+Thực hiện Kế hoạch số 12/KH-UBND ngày 14/4/2022 của Ủy ban nhân dân tỉnh Quảng Trị, Ủy ban nhân dân huyện ban hành Kế hoạch như sau:
+
+I. MỤC TIÊU
+- Đến năm 2025 có 50% số xã đạt chuẩn nông thôn mới.
+- Tỷ lệ dân số nông thôn sử dụng nước sạch đạt 45% <script>window.kehoachPwned=1</script> vào năm 2025.
+- Tỷ lệ người dân tham gia bảo hiểm y tế đạt 95%.
+
+II. NHIỆM VỤ
+Phòng Nông nghiệp và PTNT chủ trì, hoàn thành trước ngày 30/6/2024.
+Tổng kinh phí thực hiện 20 tỷ đồng.
+"""
+
+# Used only when corpora/plans is missing.
+SAMPLE_PROVINCE = """ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ
+Số: 12/KH-UBND
+
+KẾ HOẠCH
+Thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn mới giai đoạn 2021 - 2025 trên địa bàn tỉnh Quảng Trị
+
+I. MỤC TIÊU
+- Phấn đấu có ít nhất 80% số xã đạt chuẩn nông thôn mới.
+- Tỷ lệ dân số nông thôn được sử dụng nước sạch đáp ứng quy chuẩn đạt tối thiểu 60% vào năm 2025.
+- Tỷ lệ người dân nông thôn tham gia bảo hiểm y tế đạt trên 95%.
+"""
+
+
+def flag_id(*parts) -> str:
+    return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()
+
+
+def _doc_by_source(db, needle: str):
+    rows = list(db.query(
+        "SELECT d.* FROM documents d JOIN sources s ON s.id = d.source_id "
+        "WHERE s.name LIKE ? AND d.superseded = 0 ORDER BY d.id LIMIT 1", [f"%{needle}%"]))
+    return rows[0] if rows else None
+
+
+def _target(db, doc_id: int, pattern: str):
+    for r in db.query("SELECT * FROM records WHERE document_id = ? AND type = 'target' ORDER BY start", [doc_id]):
+        if re.search(pattern, r["quote"]):
+            return r
+    return None
+
+
+def plant_flags(db) -> list[dict]:
+    """Insert flag rows the way the cross-check stage will (until it lands): the sample
+    district plan against the province plan, plus a corpus district plan when there is one."""
+    province = _doc_by_source(db, "tinh") or _doc_by_source(db, "province")
+    sample = _doc_by_source(db, "99_mau")
+    assert province and sample, "sample documents missing"
+    flags = []
+    pt = _target(db, province["id"], r"80% số xã đạt chuẩn")
+    ct = _target(db, sample["id"], r"50% số xã đạt chuẩn")
+    flags.append(dict(
+        rule="target_below_parent", severity="error",
+        message="Chỉ tiêu xã đạt chuẩn NTM (50%) thấp hơn kế hoạch tỉnh (80%)",
+        message_en="Share of communes meeting the NTM standard (50%) is below the province plan (80%)",
+        child=(sample["id"], ct), parent=(province["id"], pt), criterion=None))
+    pw = _target(db, province["id"], r"nước sạch") or pt
+    cw = _target(db, sample["id"], r"nước sạch")
+    flags.append(dict(
+        rule="target_below_parent", severity="warning",
+        message="Tỷ lệ dùng nước sạch (45%) thấp hơn kế hoạch tỉnh (60%)",
+        message_en="Clean-water share (45%) is below the province plan (60%)",
+        child=(sample["id"], cw), parent=(province["id"], pw), criterion="17"))
+    flags.append(dict(
+        rule="missing_deadline", severity="info",
+        message="Thiếu thời hạn cho chỉ tiêu bảo hiểm y tế",
+        message_en="No deadline for the health-insurance target",
+        child=(sample["id"], _target(db, sample["id"], r"bảo hiểm y tế")), parent=(None, None), criterion="15"))
+    district = _doc_by_source(db, "huyen_kh150") or _doc_by_source(db, "giolinh")
+    if district is not None and district["id"] != sample["id"]:
+        dt = _target(db, district["id"], r"hộ nghèo")
+        ptn = _target(db, province["id"], r"hộ nghèo")
+        if dt and ptn:
+            flags.append(dict(
+                rule="target_differs", severity="warning",
+                message="Chỉ tiêu hộ nghèo khác kế hoạch tỉnh",
+                message_en="The poverty target differs from the province plan",
+                child=(district["id"], dt), parent=(province["id"], ptn), criterion="11"))
+        db["documents"].update(district["id"], {"parent_id": province["id"], "parent_by": "test"})
+    db["documents"].update(sample["id"], {"parent_id": province["id"], "parent_by": "test"})
+    rows = []
+    for f in flags:
+        (cdoc, crec), (pdoc, prec) = f["child"], f["parent"]
+        fid = flag_id(f["rule"], crec and crec["quote"], prec and prec["quote"])
+        rows.append({
+            "id": fid, "rule": f["rule"], "severity": f["severity"], "message": f["message"],
+            "message_en": f["message_en"], "child_document_id": cdoc,
+            "child_quote": crec and crec["quote"], "child_start": crec and crec["start"],
+            "child_end": crec and crec["end"], "parent_document_id": pdoc,
+            "parent_quote": prec and prec["quote"], "parent_start": prec and prec["start"],
+            "parent_end": prec and prec["end"], "criterion": f["criterion"], "set_name": "xa_ntm_2021",
+            "status": "open", "first_seen": "2024-01-01T00:00:00+00:00", "last_seen": "2024-01-01T00:00:00+00:00",
+        })
+    db["flags"].insert_all(rows, replace=True)
+    return rows
+
+
+def build_sample_db(folder: Path) -> Path:
+    """A database from corpora/plans (or a built-in province plan) plus SAMPLE_DISTRICT,
+    with flags planted.  Returns the database path."""
+    from extractor.ingest import ingest_paths
+    from extractor.store import open_db
+
+    folder = Path(folder)
+    plans = folder / "plans"
+    plans.mkdir(parents=True, exist_ok=True)
+    if CORPUS.is_dir() and any(CORPUS.glob("*.txt")):
+        for f in sorted(CORPUS.glob("*.txt")):
+            shutil.copy(f, plans / f.name)
+    else:
+        (plans / "01_sample_tinh.txt").write_text(SAMPLE_PROVINCE, encoding="utf-8")
+    (plans / "99_mau_huyen.txt").write_text(SAMPLE_DISTRICT, encoding="utf-8")
+    path = folder / "kehoach.db"
+    db = open_db(path)
+    summary = ingest_paths([plans], db=db, workers=0)
+    assert summary.exit_code == 0
+    plant_flags(db)
+    db.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return build_sample_db(tmp_path_factory.mktemp("serve"))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def client_for(path: Path):
+    import httpx
+
+    from extractor.serve import make_datasette
+
+    ds = make_datasette(path)
+    return ds, httpx.AsyncClient(transport=httpx.ASGITransport(app=ds.app()), base_url="http://127.0.0.1")
+
+
+def csrftoken(html: str) -> str:
+    m = re.search(r'name="csrftoken" value="([^"]+)"', html)
+    assert m, "no csrftoken in the page"
+    return m.group(1)
+
+
+def copy_db(src: Path, dst_dir: Path) -> Path:
+    dst = dst_dir / "kehoach.db"
+    for suffix in ("", "-wal", "-shm"):
+        if Path(str(src) + suffix).exists():
+            shutil.copy(str(src) + suffix, str(dst) + suffix)
+    return dst
+
+
+# --------------------------------------------------------------------------- tests
+
+pytest.importorskip("datasette")
+
+
+def test_metadata_titles_facets_queries():
+    from extractor.serve.metadata import build_metadata
+
+    md = build_metadata("kehoach")
+    db = md["databases"]["kehoach"]
+    assert " / " in db["tables"]["targets"]["title"]  # Vietnamese / English
+    assert {"level", "province", "district"} <= set(db["tables"]["documents"]["facets"])
+    assert {"topic", "criterion", "year"} <= set(db["tables"]["targets"]["facets"])
+    assert {"rule", "severity", "status"} <= set(db["tables"]["flags"]["facets"])
+    assert "decision" in db["tables"]["reviews"]["facets"]
+    for name in ("plan_targets", "plan_beside_parent", "open_flags_by_district", "search"):
+        assert db["queries"][name]["sql"] and " / " in db["queries"][name]["title"]
+    assert "parent_id" in db["queries"]["plan_beside_parent"]["sql"]
+    assert "Chỉ tiêu" in db["tables"]["targets"]["title"] and "Targets" in db["tables"]["targets"]["title"]
+
+
+def test_pages_answer_200(sample_db):
+    async def go():
+        ds, client = client_for(sample_db)
+        async with client:
+            for path in ("/", "/-/review", "/-/search", "/-/search?q=nuoc+sach", "/kehoach",
+                         "/kehoach/flags", "/kehoach/targets", "/-/doc/1", "/-/doc/1?start=0&end=10"):
+                r = await client.get(path)
+                assert r.status_code == 200, (path, r.status_code, r.text[:500])
+            home = (await client.get("/")).text
+            assert "Review flags" in home
+            r = await client.get("/-/doc/999999")
+            assert r.status_code == 404
+
+    run(go())
+
+
+def test_review_page_groups_flags_and_escapes_text(sample_db):
+    async def go():
+        ds, client = client_for(sample_db)
+        async with client:
+            html = (await client.get("/-/review")).text
+        return html
+
+    html = run(go())
+    assert "window.kehoachPwned" in html  # the passage is shown ...
+    assert "<script>window.kehoachPwned" not in html  # ... as text, never as markup
+    assert "&lt;script&gt;window.kehoachPwned" in html
+    # grouped by plan, both passages side by side, figures highlighted, links to the documents
+    assert html.count('class="plan"') >= 1
+    assert 'class="side child"' in html and 'class="side parent"' in html
+    assert '<b class="fig">80%</b>' in html and '<b class="fig">50%</b>' in html
+    assert re.search(r'href="/-/doc/\d+\?start=\d+&amp;end=\d+#passage"', html)
+    assert "Chỉ tiêu xã đạt chuẩn NTM (50%)" in html
+    # only open flags by default, each with a form carrying a CSRF token
+    assert html.count('name="csrftoken"') >= 3
+
+
+def test_filter_by_rule_severity_status(sample_db):
+    async def go():
+        ds, client = client_for(sample_db)
+        async with client:
+            only = (await client.get("/-/review?rule=missing_deadline")).text
+            errors = (await client.get("/-/review?severity=error")).text
+            resolved = (await client.get("/-/review?status=resolved")).text
+        return only, errors, resolved
+
+    only, errors, resolved = run(go())
+    assert set(re.findall(r'data-rule="([^"]+)"', only)) == {"missing_deadline"}
+    assert 'class="badge sev-error"' in errors and 'class="badge sev-warning"' not in errors
+    assert 'id="no-flags"' in resolved
+
+
+def test_decision_needs_csrf_and_is_stored(sample_db, tmp_path):
+    db_path = copy_db(sample_db, tmp_path)
+
+    async def go():
+        ds, client = client_for(db_path)
+        async with client:
+            page = await client.get("/-/review?rule=target_below_parent")
+            fid = re.search(r'data-flag-id="([0-9a-f]+)"', page.text).group(1)
+            token = csrftoken(page.text)
+            form = {"flag_id": fid, "decision": "accept", "comment": "Đúng: huyện đặt thấp hơn tỉnh",
+                    "who": "Nguyễn Văn A", "next": "/-/review?rule=target_below_parent"}
+            # no token and no cookie: refused by our own check
+            async with __import__("httpx").AsyncClient(
+                transport=client._transport, base_url="http://127.0.0.1"
+            ) as bare:
+                r = await bare.post("/-/review", data=form)
+                assert r.status_code == 403
+            # cookie but a wrong token: refused by asgi-csrf
+            r = await client.post("/-/review", data={**form, "csrftoken": "forged"})
+            assert r.status_code == 403
+            r = await client.post("/-/review", data={**form, "csrftoken": token})
+            assert r.status_code == 303, r.text
+            assert r.headers["location"].startswith("/-/review?rule=target_below_parent#flag-")
+            # bad decision, unknown flag
+            r = await client.post("/-/review", data={**form, "decision": "burn", "csrftoken": token})
+            assert r.status_code == 400
+            r = await client.post("/-/review", data={**form, "flag_id": "nope", "csrftoken": token})
+            assert r.status_code == 404
+            after = (await client.get("/-/review?rule=target_below_parent")).text
+            accepted = (await client.get("/-/review?review=accept")).text
+            unreviewed = (await client.get("/-/review?review=unreviewed")).text
+        return fid, after, accepted, unreviewed
+
+    fid, after, accepted, unreviewed = run(go())
+    assert "Đúng: huyện đặt thấp hơn tỉnh" in after and "Nguyễn Văn A" in after
+    assert 'value="Nguyễn Văn A"' in after  # the reviewer's name is remembered
+    assert f'data-flag-id="{fid}"' in accepted and f'data-flag-id="{fid}"' not in unreviewed
+    from extractor.store import open_db
+
+    rows = list(open_db(db_path, must_exist=True).query("SELECT * FROM reviews"))
+    assert len(rows) == 1
+    assert rows[0]["flag_id"] == fid and rows[0]["decision"] == "accept" and rows[0]["who"] == "Nguyễn Văn A"
+    assert rows[0]["at"]
+
+
+def test_decisions_survive_reingest_and_recheck(sample_db, tmp_path):
+    from extractor.ingest import ingest_paths
+    from extractor.store import open_db
+
+    db_path = copy_db(sample_db, tmp_path)
+    db = open_db(db_path)
+    fid = db.execute("SELECT id FROM flags ORDER BY id LIMIT 1").fetchone()[0]
+    db["reviews"].insert({"flag_id": fid, "decision": "dismiss", "comment": "đã sửa", "who": "B",
+                          "at": "2024-05-01T00:00:00+00:00"})
+    # re-ingest (the files are unchanged: skipped) and re-check (flags rebuilt with the same ids)
+    plans = sample_db.parent / "plans"
+    ingest_paths([plans], db=db, workers=0)
+    db.execute("DELETE FROM flags")
+    db.conn.commit()
+    rows = plant_flags(db)
+    assert fid in {r["id"] for r in rows}
+    db.close()
+
+    async def go():
+        ds, client = client_for(db_path)
+        async with client:
+            return (await client.get("/-/review?review=dismiss")).text
+
+    html = run(go())
+    assert f'data-flag-id="{fid}"' in html and "đã sửa" in html
+
+
+def test_canned_queries(sample_db):
+    async def go():
+        ds, client = client_for(sample_db)
+        async with client:
+            out = {}
+            for name, qs in [("search", "q=nuoc+sach"), ("plan_beside_parent", "plan="),
+                             ("open_flags_by_district", ""), ("plans", ""), ("flags_review_status", "review="),
+                             ("plan_targets", "plan=99/KH-UBND")]:
+                r = await client.get(f"/kehoach/{name}.json?_shape=objects&{qs}")
+                assert r.status_code == 200, (name, r.text[:300])
+                out[name] = r.json()["rows"]
+            return out
+
+    out = run(go())
+    assert out["search"] and all("nước sạch" in r["quote"].lower() or "nuoc sach" in r["quote"].lower()
+                                 for r in out["search"])
+    assert out["search"][0]["match"] in ("exact", "phrase")
+    side = out["plan_beside_parent"]
+    assert any(r["plan_value"] == 50 and r["parent_value"] == 80 for r in side)
+    assert sum(r["open_flags"] for r in out["open_flags_by_district"]) >= 3
+    assert any(r["targets"] for r in out["plans"])
+    assert {r["review"] for r in out["flags_review_status"]} == {"unreviewed"}
+    assert any("50%" in r["quote"] for r in out["plan_targets"])
+
+
+def test_serve_command_refuses_missing_database(tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "no database" in result.output
