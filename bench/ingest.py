@@ -94,7 +94,7 @@ class TreeSampler(threading.Thread):
         self.pid = pid
         self.interval = interval
         self.seen: dict[int, dict] = {}
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     @staticmethod
     def _hwm_kb(pid: int) -> int:
@@ -155,12 +155,12 @@ class TreeSampler(threading.Thread):
                     entry["role"] = "worker"
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             self.sample()
-            self._stop.wait(self.interval)
+            self._halt.wait(self.interval)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
     def peaks_mb(self, role: str) -> list[float]:
@@ -263,8 +263,9 @@ def profile_ingest(folder: Path, n: int, top: int = 25) -> dict:
         # keep the table, drop pstats' preamble; shorten paths
         start = text.find("   ncalls")
         text = text[start:] if start >= 0 else text
-        text = text.replace(str(ROOT) + "/", "").replace(str(VENV_BIN.parent) + "/lib/python3.11/site-packages/", "")
-        text = re.sub(r"/[^\s]*/lib/python3\.11/", "", text)
+        text = re.sub(r"\S*/site-packages/", "", text)  # third-party: package path only
+        text = text.replace(str(ROOT) + "/", "")
+        text = re.sub(r"\S*/lib/python3\.\d+/", "", text)  # standard library
         return text.rstrip()
 
     stats = pstats.Stats(prof).stats  # {(file, line, name): (cc, nc, tt, ct, callers)}

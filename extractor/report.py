@@ -1,0 +1,253 @@
+"""One self-contained HTML report of a database, for emailing.
+
+    from extractor.report import build_report, render_report
+    build_report(db, "output/report.html")            # -> Path; db: sqlite_utils.Database or path
+    html = render_report(db, documents=[3, 4])        # a subset of plans
+
+Per plan (current documents, by province / level / place): its metadata, its flags
+side by side with the parent plan's words (and the review decisions taken), and its
+records with each quote highlighted in its surrounding text.  Inline CSS, no
+scripts, images, fonts or links outside the file (works offline); every piece of
+document text is escaped (Jinja autoescape + ``extractor.serve.passages``).
+Template: ``extractor/templates/report.html.j2``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Optional, Union
+
+import sqlite_utils
+from jinja2 import Environment, FileSystemLoader
+
+from .errors import KehoachError
+from .serve.passages import figures, in_context, plan_label
+
+TEMPLATES = Path(__file__).parent / "templates"
+TYPE_TITLES = {
+    "target": "Chỉ tiêu / Targets",
+    "deadline": "Thời hạn / Deadlines",
+    "assignment": "Phân công / Assignments",
+    "funding": "Kinh phí / Funding",
+}
+META_FIELDS = [
+    ("doc_type", "Loại / Type"), ("number", "Số / Number"), ("date", "Ngày / Date"),
+    ("issuer", "Ban hành / Issuer"), ("level", "Cấp / Level"), ("province", "Tỉnh / Province"),
+    ("district", "Huyện / District"), ("commune", "Xã / Commune"), ("title", "Trích yếu / Title"),
+    ("period", "Giai đoạn / Period"), ("signer", "Người ký / Signer"), ("source_name", "Tệp / File"),
+]
+DECISIONS = {"accept": "Xác nhận / Accepted", "dismiss": "Bác bỏ / Dismissed", "comment": "Ghi chú / Comment"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _db(db: Union[sqlite_utils.Database, str, Path, None]) -> sqlite_utils.Database:
+    if isinstance(db, sqlite_utils.Database):
+        return db
+    from .store import open_db
+
+    return open_db(db, must_exist=True)
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, int):
+        return f"{v:,}".replace(",", ".")  # Vietnamese thousands separator
+    return str(v).replace(".", ",")
+
+
+def record_value(r: dict) -> str:
+    """A record's main value as a short text (``≥ 80 % (2025)``, ``2023-06-30``, ``120.000.000.000 đ``)."""
+    t = r.get("type")
+    if t == "target":
+        parts = [r.get("comparator") or "", _num(r.get("value"))]
+        if r.get("value_max") is not None:
+            parts.append("– " + _num(r.get("value_max")))
+        parts.append(r.get("unit") or "")
+        text = " ".join(p for p in parts if p)
+        return text + (f" ({r['year']})" if r.get("year") else "")
+    if t == "deadline":
+        return " ".join(x for x in (r.get("date") or "", r.get("agency") or "") if x)
+    if t == "assignment":
+        crit = r.get("criteria")
+        try:
+            crit = json.loads(crit) if isinstance(crit, str) else crit
+        except ValueError:
+            pass
+        crit_text = ", ".join(map(str, crit)) if isinstance(crit, list) else (crit or "")
+        return ": ".join(x for x in (r.get("agency") or "", crit_text) if x)
+    if t == "funding":
+        amount = r.get("amount_vnd")
+        text = f"{_num(amount)} đ" if amount is not None else ""
+        extra = ", ".join(x for x in (r.get("role") or "", r.get("source_of_funds") or "") if x)
+        return f"{text} ({extra})" if extra else text
+    return ""
+
+
+def _documents(db: sqlite_utils.Database, ids: Optional[Iterable[int]], include_superseded: bool) -> list[dict]:
+    where, params = [], []
+    if ids is not None:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return []
+        where.append(f"d.id IN ({', '.join('?' for _ in ids)})")
+        params += ids
+    if not include_superseded:
+        where.append("COALESCE(d.superseded, 0) = 0")
+    sql = (
+        "SELECT d.*, s.name AS source_name FROM documents d LEFT JOIN sources s ON s.id = d.source_id "
+        + ("WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY COALESCE(d.province, ''), CASE d.level WHEN 'trung_uong' THEN 0 WHEN 'tinh' THEN 1 "
+        "WHEN 'huyen' THEN 2 WHEN 'xa' THEN 3 WHEN 'thon' THEN 4 ELSE 5 END, COALESCE(d.district, ''), "
+        "COALESCE(d.commune, ''), d.id"
+    )
+    return [dict(r) for r in db.query(sql, params)]
+
+
+def _texts(db: sqlite_utils.Database, ids: Iterable[Optional[int]]) -> dict[int, dict]:
+    ids = sorted({i for i in ids if i is not None})
+    out: dict[int, dict] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for r in db.query(
+            "SELECT d.*, s.name AS source_name FROM documents d LEFT JOIN sources s ON s.id = d.source_id "
+            f"WHERE d.id IN ({', '.join('?' for _ in chunk)})", chunk,
+        ):
+            out[r["id"]] = dict(r)
+    return out
+
+
+def collect(
+    db: sqlite_utils.Database,
+    documents: Optional[Iterable[int]] = None,
+    *,
+    window: int = 160,
+    include_superseded: bool = False,
+) -> dict:
+    """The report's data: ``{"plans": [...], "totals": {...}}`` (HTML pieces are Markup)."""
+    docs = _documents(db, documents, include_superseded)
+    doc_ids = [d["id"] for d in docs]
+    flags_by_doc: dict[int, list[dict]] = {}
+    other_ids: set[int] = set()
+    if doc_ids and db["flags"].exists():
+        for i in range(0, len(doc_ids), 500):
+            chunk = doc_ids[i : i + 500]
+            for f in db.query(
+                f"SELECT * FROM flags WHERE child_document_id IN ({', '.join('?' for _ in chunk)})", chunk
+            ):
+                f = dict(f)
+                flags_by_doc.setdefault(f["child_document_id"], []).append(f)
+                if f["parent_document_id"] is not None:
+                    other_ids.add(f["parent_document_id"])
+    other_ids |= {d["parent_id"] for d in docs if d.get("parent_id")}
+    texts = {d["id"]: d for d in docs}
+    texts.update(_texts(db, other_ids - set(texts)))
+    reviews: dict[str, list[dict]] = {}
+    if db["reviews"].exists():
+        for r in db.query("SELECT * FROM reviews ORDER BY id DESC"):
+            reviews.setdefault(r["flag_id"], []).append(dict(r, label=DECISIONS.get(r["decision"], r["decision"])))
+
+    plans = []
+    totals = {"plans": 0, "records": 0, "flags": 0, "open_flags": 0}
+    for d in docs:
+        text = d.get("text") or ""
+        parent = texts.get(d["parent_id"]) if d.get("parent_id") else None
+        records = [dict(r) for r in db.query(
+            "SELECT * FROM records WHERE document_id = ? ORDER BY start, id", [d["id"]])]
+        groups = []
+        for rtype, title in TYPE_TITLES.items():
+            rows = []
+            for r in (x for x in records if x["type"] == rtype):
+                rows.append({
+                    "id": r["id"], "value": record_value(r), "topic": r.get("topic"), "section": r.get("section"),
+                    "criterion": r.get("criterion"),
+                    "html": in_context(text, r["start"], r["end"], window, quote=r["quote"]),
+                })
+            if rows:
+                groups.append({"type": rtype, "title": title, "rows": rows})
+        flags = []
+        for f in sorted(flags_by_doc.get(d["id"], []),
+                        key=lambda f: (f["status"] != "open", SEVERITY_ORDER.get(f["severity"], 9),
+                                       f["rule"] or "", f["child_start"] or 0)):
+            pdoc = texts.get(f["parent_document_id"]) if f["parent_document_id"] is not None else None
+            history = reviews.get(f["id"], [])
+            final = next((r for r in history if r["decision"] in ("accept", "dismiss")), None)
+            flags.append({
+                **{k: f[k] for k in ("id", "rule", "severity", "status", "message", "message_en", "criterion",
+                                     "set_name")},
+                "child_html": in_context(text, f["child_start"], f["child_end"], window, quote=f["child_quote"]),
+                "parent_html": (in_context(pdoc and pdoc.get("text"), f["parent_start"], f["parent_end"], window,
+                                           quote=f["parent_quote"])
+                                if (pdoc is not None or f["parent_quote"]) else None),
+                "parent_label": plan_label(pdoc) if pdoc else None,
+                "parent_anchor": f"plan-{pdoc['id']}" if pdoc and pdoc["id"] in set(doc_ids) else None,
+                "review": final["decision"] if final else ("comment" if history else "unreviewed"),
+                "review_label": DECISIONS.get(final["decision"]) if final else (
+                    "Chỉ có ghi chú / Comments only" if history else "Chưa xem xét / Unreviewed"),
+                "history": history,
+            })
+        meta = [(label, d.get(key)) for key, label in META_FIELDS if d.get(key)]
+        plans.append({
+            "id": d["id"],
+            "anchor": f"plan-{d['id']}",
+            "label": plan_label(d),
+            "meta": meta,
+            "superseded": bool(d.get("superseded")),
+            "parent_label": plan_label(parent) if parent else None,
+            "parent_anchor": f"plan-{parent['id']}" if parent and parent["id"] in set(doc_ids) else None,
+            "counts": {g["type"]: len(g["rows"]) for g in groups},
+            "groups": groups,
+            "flags": flags,
+            "open_flags": sum(1 for f in flags if f["status"] == "open" and f["review"] != "dismiss"),
+        })
+        totals["plans"] += 1
+        totals["records"] += len(records)
+        totals["flags"] += len(flags)
+        totals["open_flags"] += plans[-1]["open_flags"]
+    return {"plans": plans, "totals": totals}
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["figures"] = figures
+    return env
+
+
+def render_report(
+    db: Union[sqlite_utils.Database, str, Path, None] = None,
+    documents: Optional[Iterable[int]] = None,
+    *,
+    title: str = "Báo cáo kế hoạch nông thôn mới / NTM plans report",
+    window: int = 160,
+    include_superseded: bool = False,
+) -> str:
+    """The report as one HTML string."""
+    database = _db(db)
+    data = collect(database, documents, window=window, include_superseded=include_superseded)
+    return _env().get_template("report.html.j2").render(
+        title=title,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        database=Path(database.conn.execute("PRAGMA database_list").fetchone()[2] or "").name,
+        type_titles=TYPE_TITLES,
+        **data,
+    )
+
+
+def build_report(
+    db: Union[sqlite_utils.Database, str, Path, None],
+    out: Union[str, Path] = "output/report.html",
+    documents: Optional[Iterable[int]] = None,
+    **kwargs: Any,
+) -> Path:
+    """Write the report to ``out`` (folders created); return its path."""
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise KehoachError(f"{out} is a folder; give a file name such as {out / 'report.html'}")
+    html = render_report(db, documents, **kwargs)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
