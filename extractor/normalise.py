@@ -164,6 +164,15 @@ def normalise(raw: RawText) -> Text:
         out.append(piece)
         length += len(piece)
 
+    # A Word file whose paragraphs are really hard-wrapped lines (converted from PDF)
+    # is read as one stream of lines; otherwise each Word paragraph is a paragraph.
+    text_blocks = [b.text.strip() for b in raw.blocks if b.kind == "text" and b.text.strip()]
+    open_ended = sum(1 for t in text_blocks if not SENTENCE_END_RE.search(t) and not t.endswith(";"))
+    stream = raw.format == "docx" and len(text_blocks) >= 10 and open_ended / len(text_blocks) > 0.5
+    if stream:
+        widths = sorted(len(t) for t in text_blocks if len(t) > 20)
+        full = widths[int(len(widths) * 0.75)] if len(widths) >= 4 else 0
+        prev_width, para_head = 0, ""
     for bi, (block, lines) in enumerate(zip(raw.blocks, block_lines)):
         if block.page and (not page_starts or page_starts[-1][1] != block.page):
             page_starts.append((length, block.page))
@@ -179,10 +188,11 @@ def normalise(raw: RawText) -> Text:
             prev_line = ""
             continue
         src = 0
-        widths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 20)
-        full = widths[int(len(widths) * 0.75)] if len(widths) >= 4 else 0
-        prev_width = 0
-        para_head = ""
+        if not stream:
+            widths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 20)
+            full = widths[int(len(widths) * 0.75)] if len(widths) >= 4 else 0
+            prev_width = 0
+            para_head = ""
         for ln in lines:
             line_src = src
             src += len(ln) + 1
@@ -200,7 +210,9 @@ def normalise(raw: RawText) -> Text:
             if not out:
                 emit(s_clean, bi, block.page, line_src + lead)
                 para_head = s
-            elif prev_line and not _starts_paragraph(prev_line, s, prev_short, para_head):
+            elif prev_line and not _starts_paragraph(prev_line, s, prev_short, para_head) and not (
+                raw.format == "docx" and not stream and line_src == 0 and not s[:1].islower()
+            ):  # a Word paragraph is a paragraph unless the next one plainly continues it
                 if HYPHEN_BREAK_RE.search(prev_line) and s[:1].isalnum():
                     emit(s_clean, bi, block.page, line_src + lead)  # 2021- + 2025
                 else:

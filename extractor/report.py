@@ -88,6 +88,17 @@ def record_value(r: dict) -> str:
     return ""
 
 
+def _focus(r: dict) -> Optional[tuple]:
+    """(value_start, value_end) from the record's ``extra`` JSON, if there."""
+    try:
+        extra = json.loads(r.get("extra") or "{}")
+    except ValueError:
+        return None
+    if isinstance(extra, dict) and isinstance(extra.get("value_start"), int) and isinstance(extra.get("value_end"), int):
+        return extra["value_start"], extra["value_end"]
+    return None
+
+
 def _documents(db: sqlite_utils.Database, ids: Optional[Iterable[int]], include_superseded: bool) -> list[dict]:
     where, params = [], []
     if ids is not None:
@@ -165,7 +176,7 @@ def collect(
                 rows.append({
                     "id": r["id"], "value": record_value(r), "topic": r.get("topic"), "section": r.get("section"),
                     "criterion": r.get("criterion"),
-                    "html": in_context(text, r["start"], r["end"], window, quote=r["quote"]),
+                    "html": in_context(text, r["start"], r["end"], window, quote=r["quote"], focus=_focus(r)),
                 })
             if rows:
                 groups.append({"type": rtype, "title": title, "rows": rows})

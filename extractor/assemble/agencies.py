@@ -13,13 +13,16 @@ from ..rules import load_rules
 def _agency_re():
     r = load_rules("agencies")
     heads = "|".join(f"(?:{h})" for h in r["agency_heads"])
-    return re.compile(r"^(?:" + heads + r")\b"), re.compile(r["agency_prefix"], re.I)
+    return re.compile(r"^(?:" + heads + r")\b"), re.compile(r["agency_prefix"], re.I), re.compile(r["sentence_starts"])
 
 
 def agency_name(title: str) -> str | None:
     """The agency a heading names (``Phòng Nông nghiệp và PTNT``), else None."""
-    head_re, prefix_re = _agency_re()
+    head_re, prefix_re, verb_re = _agency_re()
     t = prefix_re.sub("", title.strip().strip("*").strip())
+    m = verb_re.search(t)
+    if m:
+        t = t[: m.start()]
     t = re.split(r":\s", t + " ", maxsplit=1)[0].strip().rstrip(":").strip()
     if head_re.match(t) and len(t) <= 90:
         return t

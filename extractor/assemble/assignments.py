@@ -71,11 +71,16 @@ def assignments_in(ctx: Context) -> list[Assignment]:
     for agency, a_start, para_ids in _passages(ctx):
         groups: dict[str, dict] = {}  # set -> {nums, names, start, end}
         order: list[str] = []
+        carry = None  # the set of a list item that ended with ";" runs on into the next line
         for i in para_ids:
             p = ctx.paras[i]
             sets = find_sets(p.text)
+            last_set = None
             for c in find_criteria(p.text):
                 set_name, sa, sb = _set_of(c.start, c.end, sets, p.text)
+                if set_name is None and carry and not sets:
+                    set_name = carry
+                last_set = set_name or last_set
                 key = set_name or "unspecified"
                 g = groups.get(key)
                 if g is None:
@@ -91,6 +96,7 @@ def assignments_in(ctx: Context) -> list[Assignment]:
                 hi = p.start + max(c.name_end or c.end, sb if sb is not None else c.end)
                 g["start"] = lo if g["start"] is None else min(g["start"], lo)
                 g["end"] = hi if g["end"] is None else max(g["end"], hi)
+            carry = last_set if p.text.rstrip().endswith((";", ",")) else None
         first = True
         for key in order:
             g = groups[key]

@@ -12,7 +12,7 @@ from ..store import TABLES
 
 def export(
     table: str = typer.Option(..., "--table", "-t", help=f"One of: {', '.join(TABLES)}."),
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv or jsonl."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, jsonl or parquet (parquet needs --out)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Database file [default: $KEHOACH_DB or output/kehoach.db]."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file [default: standard output]."),
 ) -> None:
@@ -27,7 +27,12 @@ def export(
         if table not in TABLES:
             raise KehoachError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
         database = open_db(db, must_exist=True)
-        n = export_table(database, table, fmt, out)
+        if fmt == "parquet":
+            from ..export_parquet import export_parquet
+
+            n = export_parquet(database, table, out)
+        else:
+            n = export_table(database, table, fmt, out)
     except KehoachError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)

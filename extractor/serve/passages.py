@@ -77,21 +77,29 @@ def in_context(
     width: int = 300,
     quote: Optional[str] = None,
     anchor: Optional[str] = None,
+    focus: Optional[tuple] = None,
 ) -> Markup:
     """HTML: the passage in its surrounding text, the passage in ``<mark>`` with its
     figures in ``<b class="fig">``.  When the offsets do not fit ``text`` the stored
-    ``quote`` alone is shown (escaped)."""
+    ``quote`` alone is shown (escaped).  ``focus`` = (start, end) of the record's own
+    value inside the passage: that span gets ``<b class="fig focus">``."""
     w = window(text, start, end, width)
     mark_open = Markup('<mark class="quote"%s>') % (Markup(' id="%s"') % anchor if anchor else Markup(""))
     if w is None:
         if not quote:
             return Markup('<span class="missing">(không có đoạn trích / no passage)</span>')
         return mark_open + figures(quote) + Markup("</mark>")
+    inner = figures(w["quote"])
+    if focus and focus[0] is not None and focus[1] is not None and start <= focus[0] < focus[1] <= end:
+        a, b = focus[0] - start, focus[1] - start
+        q = w["quote"]
+        inner = (figures(q[:a]) + Markup('<b class="fig focus">') + escape(q[a:b]) + Markup("</b>")
+                 + figures(q[b:]))
     return (
         (Markup("… ") if w["cut_before"] else Markup(""))
         + escape(w["before"])
         + mark_open
-        + figures(w["quote"])
+        + inner
         + Markup("</mark>")
         + escape(w["after"])
         + (Markup(" …") if w["cut_after"] else Markup(""))

@@ -1,0 +1,446 @@
+"""Indicator keys and alignment of a child plan's targets with its parent's.
+
+Every target gets an *indicator key* built from its unit and the words around its
+figure, with the lexicon of ``rules/checks.yml`` (``indicators``):
+
+* a share or count of administrative units: ``%|xa|nang_cao``, ``%|xa|tc:2``
+  (communes meeting basic criterion 2), ``%|huyen|ntm``, ``count|xa|kieu_mau``;
+* a rate or amount of a subject: ``%|bhyt``, ``%|ho_ngheo``, ``%|ho_ngheo|delta``
+  (a yearly fall), ``lan|thu_nhap``, ``trieu_dong/nguoi/nam|thu_nhap``;
+* a count of things: ``count|ocop``.
+
+Repeated generic keys (``%|xa|nang_cao`` once per content section) are told apart by
+their *context*: the words of the sentence before the figure, weighted by how few of
+the candidates share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from ..fold import fold
+from .config import level_rank, rx, section
+from .data import Doc
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+@dataclass
+class Ind:
+    """One target, analysed."""
+
+    doc: Doc
+    rec: dict
+    kind: Optional[str] = None  # % | lan | count | tieu_chi | tieu_chi_xa | <folded unit>
+    unit_key: Optional[str] = None  # xa | huyen | thon: a share/count of these units
+    status: Optional[str] = None
+    criterion: Optional[str] = None
+    subject: Optional[str] = None
+    quals: tuple = ()
+    delta: bool = False
+    sub: bool = False
+    helper: bool = False  # a restatement inside parentheses
+    key: Optional[str] = None
+    ctx: frozenset = field(default_factory=frozenset)
+    before: str = ""
+    after: str = ""
+
+    @property
+    def year(self) -> Optional[int]:
+        return self.rec.get("year")
+
+    @property
+    def value(self) -> float:
+        return float(self.rec.get("value") or 0.0)
+
+    @property
+    def value_max(self) -> Optional[float]:
+        v = self.rec.get("value_max")
+        return None if v is None else float(v)
+
+    @property
+    def comparator(self) -> Optional[str]:
+        return self.rec.get("comparator")
+
+    @property
+    def extensive(self) -> bool:
+        """A count: added up over lower plans, never compared one to one."""
+        return self.kind == "count"
+
+    @property
+    def unit_level(self) -> Optional[str]:
+        if not self.unit_key:
+            return None
+        for u in _cfg().get("admin_units") or []:
+            if u["key"] == self.unit_key:
+                return u.get("level")
+        return None
+
+    @property
+    def generic(self) -> bool:
+        """A share/count of units with no criterion number and no specific subject."""
+        return bool(self.unit_key) and self.criterion is None and self.status in (None, "tieu_chi", "ntm", "x")
+
+    @property
+    def cover_key(self) -> Optional[str]:
+        """The key without its unit kind for shares/counts of units (a count of
+        communes covers a share of communes)."""
+        if not self.key:
+            return None
+        if self.unit_key:
+            return self.key.split("|", 1)[1]
+        return self.key
+
+
+def _cfg() -> dict:
+    return section("indicators")
+
+
+# --------------------------------------------------------------------------- windows
+
+
+def _stops(doc: Doc) -> list[int]:
+    return sorted(r["value_start"] for r in doc.targets() if isinstance(r.get("value_start"), int))
+
+
+def _after_window(doc: Doc, start: int, others: set[int], limit: int = 160) -> tuple[str, bool]:
+    """Text after a figure up to its clause end or the next figure, parenthesised
+    groups skipped.  Returns (text, ended inside parentheses)."""
+    t = doc.canon
+    out = []
+    i = start
+    n = len(t)
+    end = min(n, start + limit)
+    while i < end:
+        c = t[i]
+        if i in others and i != start:
+            break
+        if c in ";\n":
+            break
+        if c == "." and not (i > 0 and t[i - 1].isdigit() and i + 1 < n and t[i + 1].isdigit()):
+            break
+        if c == ")":
+            return "".join(out), True
+        if c == "(":
+            j = t.find(")", i + 1, i + 200)
+            if j < 0:
+                break
+            out.append(" ")
+            i = j + 1
+            continue
+        if c == "," and rx(r",\s*trong\s+đó").match(t, i):
+            break
+        out.append(c)
+        i += 1
+    return "".join(out), False
+
+
+def _before_window(doc: Doc, start: int, prev_stop: Optional[int], limit: int = 200) -> tuple[str, str, bool]:
+    """(local, clause, inside parentheses): the text before a figure back to the
+    previous figure (local) and back to the clause start (clause)."""
+    t = doc.canon
+    i = start
+    lo = max(0, start - limit)
+    local_start = None
+    inside = False
+    while i > lo:
+        c = t[i - 1]
+        if prev_stop is not None and i - 1 < prev_stop and local_start is None:
+            local_start = i
+        if c in ";\n":
+            break
+        if c == "." and not (i - 2 >= 0 and t[i - 2].isdigit() and i < len(t) and t[i].isdigit()):
+            break
+        if c == "(":
+            inside = True
+            break
+        if c == ")":
+            j = t.rfind("(", max(0, i - 200), i - 1)
+            if j < 0:
+                break
+            i = j
+            continue
+        if c == ":" and not (i - 2 >= 0 and t[i - 2].isdigit()):
+            break
+        i -= 1
+    clause = t[i:start]
+    local = t[local_start:start] if local_start is not None and local_start > i else clause
+    return local, clause, inside
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def _kind(unit: str) -> tuple[Optional[str], Optional[str]]:
+    """(kind, admin unit key) of an extractor unit."""
+    c = _cfg()
+    u = (unit or "").strip()
+    if not u:
+        return None, None
+    kinds = c.get("unit_kinds") or {}
+    if u in kinds:
+        return kinds[u], None
+    if u.startswith("%"):
+        return "%", None
+    for a in c.get("admin_units") or []:
+        if rx(r"^(?:%s)$" % a["pattern"]).match(u):
+            return "count", a["key"]
+    if u in (c.get("count_units") or []):
+        return "count", None
+    return "_".join(fold(u).split()), None
+
+
+def _admin_after(text: str) -> Optional[str]:
+    c = _cfg()
+    lead = c.get("share_lead") or ""
+    for a in c.get("admin_units") or []:
+        if rx(lead + r"(?:%s)\b" % a["pattern"]).match(text):
+            return a["key"]
+    return None
+
+
+def _admin_before(text: str) -> tuple[Optional[str], int]:
+    """A "tỷ lệ xã ..." phrase in the text before a figure: (unit key, its end)."""
+    c = _cfg()
+    lead = c.get("share_before") or ""
+    best = (None, -1)
+    for a in c.get("admin_units") or []:
+        for m in rx(lead + r"(?:%s)\b" % a["pattern"]).finditer(text):
+            if m.start() > best[1]:
+                best = (a["key"], m.end())
+    return best
+
+
+def _status(text: str) -> tuple[Optional[str], Optional[str]]:
+    """(status, criterion number) named in a window."""
+    crit = None
+    m = rx(r"tiêu\s+chí\s+(?:số\s+)?0*(\d{1,2})(?![\d.,/])").search(text)
+    if m:
+        crit = m.group(1)
+    for s in _cfg().get("statuses") or []:
+        if rx(s["pattern"]).search(text):
+            return s["key"], crit
+    return None, crit
+
+
+def _subject_in(text: str, nearest_end: bool) -> tuple[Optional[str], int]:
+    """The subject whose match is nearest the figure: (key, distance)."""
+    best, dist = None, 10**9
+    for s in _cfg().get("subjects") or []:
+        for m in rx(s["pattern"]).finditer(text):
+            d = len(text) - m.end() if nearest_end else m.start()
+            if d < dist:
+                best, dist = s["key"], d
+    return best, dist
+
+
+def _words(text: str) -> set[str]:
+    stop = set(_cfg().get("context_stop") or [])
+    return {w for w in (fold(x) for x in _WORD.findall(text)) if len(w) > 1 and not w.isdigit()} - {fold(s) for s in stop}
+
+
+def analyse(doc: Doc) -> list[Ind]:
+    """Every target of a document with its indicator key and context (cached on the doc)."""
+    cached = getattr(doc, "_inds", None)
+    if cached is not None:
+        return cached
+    c = _cfg()
+    delta_comps = set(c.get("delta_comparators") or [])
+    stops = _stops(doc)
+    stop_set = set(stops)
+    ends = sorted((r["value_end"], r["value_start"]) for r in doc.targets() if isinstance(r.get("value_end"), int))
+    out: list[Ind] = []
+    for r in doc.targets():
+        vs, ve = r.get("value_start"), r.get("value_end")
+        ind = Ind(doc=doc, rec=r)
+        out.append(ind)
+        if not isinstance(vs, int) or not isinstance(ve, int) or ve <= vs:
+            continue
+        prev = [e for e, s in ends if e <= vs and s < vs]
+        prev_stop = max(prev) if prev else None
+        after, _closed = _after_window(doc, ve, stop_set)
+        local, clause, inside = _before_window(doc, vs, prev_stop)
+        ind.after, ind.before = after, local
+        ind.helper = inside
+        kind, unit_key = _kind(r.get("unit") or "")
+        ind.kind = kind
+        if kind is None:
+            continue
+        # ---- shares and counts of administrative units
+        if kind == "%":
+            unit_key = _admin_after(after)
+            status_text = after
+            if unit_key is None:
+                k, pos = _admin_before(local)
+                if k is not None:
+                    unit_key = k
+                    status_text = local[pos:] + " " + after
+            if unit_key is not None:
+                ind.unit_key = unit_key
+                ind.status, ind.criterion = _status(status_text)
+        elif kind == "count" and unit_key is not None:
+            ind.unit_key = unit_key
+            ind.status, ind.criterion = _status(after)
+        if ind.criterion is None and ind.unit_key and r.get("criterion"):
+            ind.criterion = str(r["criterion"]).split(".")[0]
+        # ---- subject of rates, amounts and counts of things
+        if not ind.unit_key or ind.status is None:
+            subj, d = _subject_in(doc.canon[vs:ve], True)
+            if subj is None:
+                subj, d = _subject_in(local, True)
+            if subj is None:
+                subj, d = _subject_in(after, False)
+            if subj is None and clause != local:
+                subj, d = _subject_in(clause, True)
+            ind.subject = subj
+        quals = []
+        for q in c.get("qualifiers") or []:
+            if rx(q["pattern"]).search(local + " " + after):
+                quals.append(q["key"])
+        ind.quals = tuple(sorted(quals))
+        ind.delta = (r.get("comparator") in delta_comps) or (r.get("unit") or "").replace(" ", "").startswith("%/năm")
+        ind.key = _compose(ind)
+        sent_start = r.get("start") or max(0, vs - 300)
+        ind.ctx = frozenset(_words(doc.canon[sent_start:vs] + " " + after))
+    # sub-indicators: "X đạt 99%, trong đó 60% ..." of the same key
+    sub_cue = rx(c.get("sub_cue") or r"trong\s+đó")
+    for i, a in enumerate(out):
+        if not a.key:
+            continue
+        for b in out[:i]:
+            if b.key == a.key and b.rec.get("start") == a.rec.get("start") and b.rec["value_end"] <= a.rec["value_start"]:
+                if sub_cue.search(doc.canon[b.rec["value_end"] : a.rec["value_start"]]):
+                    a.sub = True
+                    a.key += "|sub"
+                    break
+    doc._inds = out  # type: ignore[attr-defined]
+    return out
+
+
+def _compose(ind: Ind) -> Optional[str]:
+    kind = ind.kind
+    if kind in (None, "tieu_chi"):
+        return None
+    parts = [kind]
+    if ind.unit_key:
+        parts.append(ind.unit_key)
+        status = ind.status
+        if status is None:
+            status = ind.subject or "x"
+        if status == "tc" and ind.criterion is None:
+            status = "tieu_chi"
+        if status == "tc" or (ind.criterion and status in ("nang_cao", "kieu_mau", "tieu_chi")):
+            parts.append(f"{status if status != 'tieu_chi' else 'tc'}:{ind.criterion}")
+        else:
+            parts.append(status)
+    elif kind == "tieu_chi_xa":
+        pass
+    else:
+        if not ind.subject:
+            if kind == "count":
+                unit = ind.rec.get("unit") or ""
+                parts.append("_".join(fold(unit).split()))
+                if not ind.after.strip():
+                    return None
+            else:
+                return None
+        else:
+            parts.append(ind.subject)
+    if ind.delta:
+        parts.append("delta")
+    parts.extend(ind.quals)
+    return "|".join(parts)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def context_scores(c: Ind, cands: list[Ind]) -> list[float]:
+    """How much of each candidate's distinctive context the child shares (0..1)."""
+    if len(cands) == 1:
+        return [1.0]
+    n = len(cands)
+    df: dict[str, int] = {}
+    for p in cands:
+        for w in p.ctx:
+            df[w] = df.get(w, 0) + 1
+    scores = []
+    for p in cands:
+        weights = {w: (1.0 if df[w] <= n / 2 else 0.0) for w in p.ctx}
+        total = sum(weights.values())
+        if total == 0:
+            scores.append(0.0)
+            continue
+        shared = sum(weights[w] for w in p.ctx & c.ctx)
+        scores.append(shared / total)
+    return scores
+
+
+def distinct_contexts(cands: list[Ind]) -> bool:
+    """Do the candidates speak of different things (their distinctive words differ)?"""
+    if len(cands) < 2:
+        return False
+    n = len(cands)
+    df: dict[str, int] = {}
+    for p in cands:
+        for w in p.ctx:
+            df[w] = df.get(w, 0) + 1
+    sigs = {frozenset(w for w in p.ctx if df[w] <= n / 2) for p in cands}
+    return len(sigs) > 1 and any(sigs)
+
+
+def best_match(c: Ind, cands: list[Ind]) -> Optional[Ind]:
+    """The parent figure that measures the same thing as ``c``: same key, the best
+    context (required when the key is generic and repeats with different contexts),
+    then the same or nearest year."""
+    if not cands:
+        return None
+    a = section("alignment")
+    scores = context_scores(c, cands)
+    top = max(scores)
+    if c.generic and distinct_contexts(cands) and top < float(a.get("min_context_score", 0.34)):
+        return None
+    pool = [p for p, s in zip(cands, scores) if s >= top - 0.05]
+    max_gap = int(a.get("max_year_gap", 3))
+
+    def order(p: Ind):
+        if c.year is None or p.year is None:
+            return (0, 0, 0)
+        d = p.year - c.year
+        return (0 if d == 0 else 1, abs(d), 1 if d < 0 else 0)
+
+    pool.sort(key=order)
+    best = pool[0]
+    if c.year is not None and best.year is not None and abs(best.year - c.year) > max_gap:
+        return None
+    return best
+
+
+def higher_is_better(c: Ind, p: Ind) -> bool:
+    return not (c.comparator == "<=" or p.comparator == "<=")
+
+
+def strictness(c: Ind, p: Ind) -> tuple[float, float]:
+    """(child figure, parent figure) on the scale where the rule compares them."""
+    if higher_is_better(c, p):
+        return c.value, p.value
+    cv = c.value_max if c.value_max is not None else c.value
+    pv = p.value_max if p.value_max is not None else p.value
+    return cv, pv
+
+
+def applicable_to(p: Ind, child: Doc) -> bool:
+    """Does the parent's target apply at the child's level?  A share of communes
+    applies to a district plan, not to a commune's; a share of districts to neither;
+    counts are added up, never asked of one lower plan."""
+    if not p.key or p.helper or p.extensive:
+        return False
+    if p.unit_key:
+        lu, lc = level_rank(p.unit_level), level_rank(child.level)
+        if lu is None or lc is None:
+            return False
+        return lu > lc
+    return True
