@@ -62,3 +62,28 @@ def extract_path(path, **read_kwargs) -> list[Document]:
 def extract_text(text: str, name: str = "text.txt") -> list[Document]:
     """Extract from text already in memory."""
     return extract_raw(RawText(path=name, format="txt", blocks=[Block(text=text)]))
+
+
+def record_docs(document: Document):
+    """spaCy Docs (underthesea words as tokens) of the sentences that carry records,
+    with each record's figure as a span in ``doc.spans["kh"]`` (label = record type).
+
+    For displaCy, rule writing with spaCy's Matcher, or training data; the
+    extraction itself reads the same sentences by character offsets.
+    """
+    from .recognise import attach
+    from .segment import to_doc
+
+    by_quote: dict[tuple[int, int], list] = {}
+    for r in document.records:
+        by_quote.setdefault((r.start, r.end), []).append(r)
+    out = []
+    for (s, e), recs in sorted(by_quote.items()):
+        doc = to_doc(document.text[s:e])
+        spans = []
+        for r in recs:
+            vs, ve = getattr(r, "value_start", None), getattr(r, "value_end", None)
+            if vs is not None and ve is not None and s <= vs < ve <= e:
+                spans.append((vs - s, ve - s, r.type))
+        out.append(attach(doc, spans))
+    return out

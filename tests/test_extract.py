@@ -119,3 +119,12 @@ def test_every_quote_is_the_documents_own_text():
     for d in extract_text(HEAD + body):
         for r in d.records:
             assert d.text[r.start:r.end] == r.quote
+
+
+def test_records_as_spacy_spans_over_underthesea_words():
+    from extractor.pipeline import record_docs
+
+    d = extract_text(HEAD + "- Có ít nhất 45% số xã đạt chuẩn nông thôn mới nâng cao; thu nhập đạt 50 triệu đồng/người/năm.")[0]
+    (doc,) = record_docs(d)
+    assert "ít nhất" in [t.text for t in doc]  # a Vietnamese word of two syllables is one token
+    assert [(s.text, s.label_) for s in doc.spans["kh"]] == [("45%", "target"), ("50 triệu đồng/người/năm", "target")]

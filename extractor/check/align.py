@@ -290,11 +290,17 @@ def analyse(doc: Doc) -> list[Ind]:
         if not ind.unit_key or ind.status is None:
             subj, d = _subject_in(doc.canon[vs:ve], True)
             if subj is None:
-                subj, d = _subject_in(local, True)
-            if subj is None:
-                subj, d = _subject_in(after, False)
+                sb, db_ = _subject_in(local, True)
+                sa, da = _subject_in(after, False)
+                subj = sb if (sb is not None and (sa is None or db_ <= da)) else sa
             if subj is None and clause != local:
                 subj, d = _subject_in(clause, True)
+            if subj is None:
+                # the subject named earlier in the same sentence ("Tỷ lệ hộ nghèo giảm
+                # 1,5%/năm; đến năm 2025 còn dưới 4%")
+                s0 = r.get("start")
+                if isinstance(s0, int) and s0 < vs:
+                    subj, d = _subject_in(doc.canon[s0:vs], True)
             ind.subject = subj
         quals = []
         for q in c.get("qualifiers") or []:
