@@ -975,6 +975,9 @@ class _Displaced:
     date_place: str | None = None
 
 
+_DATE_ANYWHERE_RE = regex.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})")
+
+
 def _displaced(paras, start: int, end: int) -> _Displaced:
     """Letterhead lines that ended up inside the body (a converter moved them)."""
     out = _Displaced()
@@ -995,6 +998,10 @@ def _displaced(paras, start: int, end: int) -> _Displaced:
         run = []
         if kind == "number" and out.number is None:
             out.number = _number_from(canonical(b))
+            # merged columns: "Số: 150/KH-UBND   Gio Linh, ngày 24 tháng 6 năm 2022"
+            m = _DATE_ANYWHERE_RE.search(canonical(b))
+            if m and out.date is None:
+                out.date = iso_date(m.group("d"), m.group("m"), m.group("y"))
         if kind == "date" and out.date is None:
             m = DATE_LINE_RE.match(canonical(b))
             out.date = iso_date(m.group("d"), m.group("m"), m.group("y"))

@@ -43,6 +43,10 @@ MARKER_RE = re.compile(
     re.X,
 )
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?\s*$", re.I)
+LETTERHEAD_LINE_RE = re.compile(
+    r"^(?:Số\s*:?\s*\d*\s*/\s*[A-ZĐ]|Số\s*:?\s*\d+\s*-\s*[A-ZĐ]{2}|[A-ZĐ][\w .]{1,30},\s*ngày\s+\d{1,2}\s+tháng)"
+    r"|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
+)
 SEPARATOR_RE = re.compile(r"^\s*[-_*=~.…]{1,}\s*$")
 # ";" ends list items inside a paragraph far more often than paragraphs: not a break by itself
 SENTENCE_END_RE = re.compile(r"""(?:[.:!?…]|\./\.|[.:]\s*["”'])\s*$""")
@@ -107,6 +111,8 @@ def _starts_paragraph(prev: str, line: str, prev_short: bool = False, para_head:
     """
     if prev.endswith("**") or line.startswith("**"):
         return True
+    if LETTERHEAD_LINE_RE.search(line) or LETTERHEAD_LINE_RE.search(prev):
+        return True  # "Số: 12/KH-UBND", "Gio Linh, ngày 24 tháng 6 năm 2022" stand alone
     prev_ends = bool(SENTENCE_END_RE.search(prev))
     if prev_short and (line[:1].isupper() or line[:1] in "(\"“'"):
         return True
@@ -128,6 +134,8 @@ def _starts_paragraph(prev: str, line: str, prev_short: bool = False, para_head:
         rest = line[m.end():]
         if line.lstrip()[0] in "-+–—" and rest[:1].islower() and not prev_ends:
             return False  # "sáng" + "- xanh - sạch" is a wrapped phrase, not a bullet
+        if line.lstrip()[0] in "-–" and rest[:1].isdigit() and prev[-1:].isdigit():
+            return False  # "giai đoạn 2021" + "- 2025 trên địa bàn": a range, not a bullet
         return True
     if is_caps_line(line) != is_caps_line(prev):
         return True

@@ -1,0 +1,57 @@
+"""``funding_sum_mismatch``: the components of a stated total (funding records with
+role ``component`` whose ``parent`` is that total or item) do not add up to it."""
+
+from __future__ import annotations
+
+from .config import section
+from .data import Doc
+from .flags import Flag, Passage, fmt_vnd
+
+# a passage covering all components is quoted when it is at most this long
+_MAX_SPAN = 1500
+
+
+def funding_mismatches(doc: Doc) -> list[Flag]:
+    cfg = section("funding")
+    rounding = float(cfg.get("rounding_share", 0.0001))
+    min_components = int(cfg.get("min_components", 2))
+    funding = doc.of_type("funding")
+    by_id = {r["id"]: r for r in funding}
+    children: dict[int, list[dict]] = {}
+    for r in funding:
+        pid = r.get("parent_record_id")
+        if r.get("role") == "component" and pid in by_id and pid != r["id"]:
+            children.setdefault(pid, []).append(r)
+    out: list[Flag] = []
+    for pid, comps in children.items():
+        total = by_id[pid]
+        t = total.get("amount_vnd")
+        if not t:
+            continue
+        # one figure extracted twice is one component
+        uniq: dict[tuple, dict] = {}
+        for c in comps:
+            uniq.setdefault((c.get("value_start"), c.get("amount_vnd")), c)
+        comps = sorted(uniq.values(), key=lambda c: (c.get("value_start") or 0))
+        s = sum(int(c.get("amount_vnd") or 0) for c in comps)
+        if s == t:
+            continue
+        if len(comps) < min_components and s <= t:
+            continue  # "trong đó: ngân sách trung ương X": a partial breakdown
+        gap = abs(s - t)
+        severity = "info" if gap <= rounding * t else None
+        first, last = comps[0], comps[-1]
+        if (last.get("end") or 0) - (first.get("start") or 0) <= _MAX_SPAN and first.get("start") is not None:
+            other = Passage.of_span(doc, first["start"], last["end"])
+        else:
+            big = max(comps, key=lambda c: c.get("amount_vnd") or 0)
+            other = Passage.of_record(doc, big)
+        vals = {
+            "components": " + ".join(fmt_vnd(c.get("amount_vnd")) for c in comps),
+            "sum": fmt_vnd(s),
+            "total": fmt_vnd(t),
+            "gap": fmt_vnd(gap),
+        }
+        out.append(Flag("funding_sum_mismatch", Passage.of_record(doc, total), other, values=vals,
+                        severity=severity))
+    return out
