@@ -23,7 +23,7 @@ import sqlite_utils
 from jinja2 import Environment, FileSystemLoader
 
 from .errors import KehoachError
-from .serve.passages import figures, in_context, plan_label
+from .serve.passages import figures, in_context, message_vi, plan_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 TYPE_TITLES = {
@@ -188,8 +188,8 @@ def collect(
             history = reviews.get(f["id"], [])
             final = next((r for r in history if r["decision"] in ("accept", "dismiss")), None)
             flags.append({
-                **{k: f[k] for k in ("id", "rule", "severity", "status", "message", "message_en", "criterion",
-                                     "set_name")},
+                **{k: f[k] for k in ("id", "rule", "severity", "status", "message_en", "criterion", "set_name")},
+                "message": message_vi(f["message"], f["message_en"]),
                 "child_html": in_context(text, f["child_start"], f["child_end"], window, quote=f["child_quote"]),
                 "parent_html": (in_context(pdoc and pdoc.get("text"), f["parent_start"], f["parent_end"], window,
                                            quote=f["parent_quote"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -186,9 +187,13 @@ def copy_db(src: Path, dst_dir: Path) -> Path:
 
 # --------------------------------------------------------------------------- tests
 
-pytest.importorskip("datasette")
+# the helpers above are imported by other test files, so skip per test, not per module
+needs_datasette = pytest.mark.skipif(
+    importlib.util.find_spec("datasette") is None, reason="datasette is not installed (pip install -e '.[serve]')"
+)
 
 
+@needs_datasette
 def test_metadata_titles_facets_queries():
     from extractor.serve.metadata import build_metadata
 
@@ -205,6 +210,7 @@ def test_metadata_titles_facets_queries():
     assert "Chỉ tiêu" in db["tables"]["targets"]["title"] and "Targets" in db["tables"]["targets"]["title"]
 
 
+@needs_datasette
 def test_pages_answer_200(sample_db):
     async def go():
         ds, client = client_for(sample_db)
@@ -221,6 +227,7 @@ def test_pages_answer_200(sample_db):
     run(go())
 
 
+@needs_datasette
 def test_review_page_groups_flags_and_escapes_text(sample_db):
     async def go():
         ds, client = client_for(sample_db)
@@ -242,6 +249,7 @@ def test_review_page_groups_flags_and_escapes_text(sample_db):
     assert html.count('name="csrftoken"') >= 3
 
 
+@needs_datasette
 def test_filter_by_rule_severity_status(sample_db):
     async def go():
         ds, client = client_for(sample_db)
@@ -257,6 +265,7 @@ def test_filter_by_rule_severity_status(sample_db):
     assert 'id="no-flags"' in resolved
 
 
+@needs_datasette
 def test_decision_needs_csrf_and_is_stored(sample_db, tmp_path):
     db_path = copy_db(sample_db, tmp_path)
 
@@ -302,6 +311,7 @@ def test_decision_needs_csrf_and_is_stored(sample_db, tmp_path):
     assert rows[0]["at"]
 
 
+@needs_datasette
 def test_decisions_survive_reingest_and_recheck(sample_db, tmp_path):
     from extractor.ingest import ingest_paths
     from extractor.store import open_db
@@ -329,6 +339,7 @@ def test_decisions_survive_reingest_and_recheck(sample_db, tmp_path):
     assert f'data-flag-id="{fid}"' in html and "đã sửa" in html
 
 
+@needs_datasette
 def test_canned_queries(sample_db):
     async def go():
         ds, client = client_for(sample_db)

@@ -311,6 +311,17 @@ def analyse(doc: Doc) -> list[Ind]:
         ind.key = _compose(ind)
         sent_start = r.get("start") or max(0, vs - 300)
         ind.ctx = frozenset(_words(doc.canon[sent_start:vs] + " " + after))
+    # a count in parentheses restating the share before it ("40% số xã đạt chuẩn NTM
+    # nâng cao (khoảng 32 xã)") measures the same units
+    for i, a in enumerate(out):
+        if not (a.helper and a.kind == "count" and a.unit_key and a.status is None):
+            continue
+        prev = [b for b in out[:i] if b.kind == "%" and b.unit_key == a.unit_key and not b.helper
+                and b.rec.get("start") == a.rec.get("start") and b.rec.get("value_end", 0) <= a.rec["value_start"]]
+        if prev:
+            b = prev[-1]
+            a.status, a.criterion = b.status, b.criterion
+            a.key = _compose(a)
     # sub-indicators: "X đạt 99%, trong đó 60% ..." of the same key
     sub_cue = rx(c.get("sub_cue") or r"trong\s+đó")
     for i, a in enumerate(out):

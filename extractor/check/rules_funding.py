@@ -11,6 +11,24 @@ from .flags import Flag, Passage, fmt_vnd
 _MAX_SPAN = 1500
 
 
+def _enclosing(doc: Doc, r: dict, funding: list[dict]) -> int | None:
+    """A component written in parentheses right after another amount of the same
+    sentence (``ngân sách trung ương: 2.150 triệu đồng (vốn đầu tư phát triển 1.600
+    triệu đồng; vốn sự nghiệp 550 triệu đồng)``) breaks down that amount."""
+    vs = r.get("value_start")
+    if not isinstance(vs, int):
+        return None
+    t = doc.text
+    for o in funding:
+        ve = o.get("value_end")
+        if o is r or not isinstance(ve, int) or ve > vs or o.get("start") != r.get("start"):
+            continue
+        between = t[ve:vs]
+        if between.count("(") == 1 and ")" not in between and between.lstrip().startswith("("):
+            return o["id"]
+    return None
+
+
 def funding_mismatches(doc: Doc) -> list[Flag]:
     cfg = section("funding")
     rounding = float(cfg.get("rounding_share", 0.0001))
@@ -21,6 +39,7 @@ def funding_mismatches(doc: Doc) -> list[Flag]:
     for r in funding:
         pid = r.get("parent_record_id")
         if r.get("role") == "component" and pid in by_id and pid != r["id"]:
+            pid = _enclosing(doc, r, funding) or pid
             children.setdefault(pid, []).append(r)
     out: list[Flag] = []
     for pid, comps in children.items():

@@ -122,3 +122,33 @@ def plan_label(doc: Optional[dict]) -> str:
     if not label:
         label = (doc.get("title") or "").strip()[:80]
     return label or f"#{doc.get('id')}"
+
+
+def message_vi(message: Optional[str], message_en: Optional[str]) -> str:
+    """The Vietnamese part of a flag message (``message`` may hold "vi\\nen")."""
+    msg = (message or "").strip()
+    en = (message_en or "").strip()
+    if en and msg.endswith(en) and msg != en:
+        msg = msg[: -len(en)].rstrip()
+    return msg
+
+
+def highlight_words(s: Optional[str], query: Optional[str]) -> Markup:
+    """``s`` escaped, the words of ``query`` (accents and case ignored) in ``<mark class="hit">``
+    and the other figures in ``<b class="fig">``."""
+    from ..fold import fold
+
+    if not s:
+        return Markup("")
+    toks = regex.findall(r"\w+", fold(query))
+    folded = fold(s)
+    if not toks or len(folded) != len(s):
+        return figures(s)
+    pattern = regex.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(regex.escape(t) for t in sorted(set(toks), key=len, reverse=True)))
+    out, pos = [], 0
+    for m in pattern.finditer(folded):
+        out.append(figures(s[pos : m.start()]))
+        out.append(Markup('<mark class="hit">') + escape(s[m.start() : m.end()]) + Markup("</mark>"))
+        pos = m.end()
+    out.append(figures(s[pos:]))
+    return Markup("").join(out)

@@ -33,7 +33,8 @@ from datasette.utils.asgi import Response
 
 from ..search import SEARCH_TYPES, register_functions, search
 from .metadata import REVIEW_STATUS_SQL
-from .passages import figures, in_context, plan_label
+from ..report import record_value
+from .passages import highlight_words, in_context, message_vi, plan_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 DECISIONS = {
@@ -213,6 +214,7 @@ async def review_view(request, datasette):
         f["child_label"] = child["label"] if child else None
         f["parent_label"] = parent["label"] if parent else None
         f["history"] = history.get(f["id"], [])
+        f["message"] = message_vi(f["message"], f["message_en"])
         f["review_label"] = REVIEW_STATES.get(f["review"], f["review"])
         key = f["child_document_id"]
         if key not in by_doc:
@@ -316,7 +318,8 @@ async def search_view(request, datasette):
         except Exception as exc:  # KehoachError for a bad filter; shown, not raised
             error = str(exc)
     for h in hits:
-        h["quote_html"] = figures(h.get("quote"))
+        h["quote_html"] = highlight_words(h.get("quote"), form["q"])
+        h["value_text"] = record_value(h)
         h["link"] = _doc_link(datasette, h.get("document_id"), h.get("start"), h.get("end"))
         h["plan"] = plan_label({**h, "source_name": h.get("source"), "id": h.get("document_id")})
     return Response.html(

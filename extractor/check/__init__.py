@@ -1,0 +1,159 @@
+"""Cross-checks: each plan against the plan it implements, and against itself.
+
+Python API (``kehoach check`` and ``kehoach link`` are thin layers over it)::
+
+    from extractor.check import run, run_checks, store_flags
+    result = run(db)                  # links, flags, aggregates; nothing written
+    flags = run_checks(db)            # the findings only: list[Flag]
+    summary = store_flags(db, flags)  # upsert by stable id; vanished ones -> 'resolved'
+    store_links(db, result.links)     # documents.parent_id / parent_by (manual kept)
+
+Modules: ``data`` (documents as the rules see them), ``link`` (parent resolution),
+``align`` (indicator keys, matching), ``rules_targets``, ``rules_funding``,
+``rules_counts``, ``rules_citations``, ``rules_criteria``, ``aggregate``.
+Thresholds, tolerances, severities, lexicon and messages: ``rules/checks.yml``.
+
+A finding's ``id`` is a hash of its rule, the child document's identity (number, or
+file name and part), both quotes (normalised) and criterion/set: the same finding on
+a re-run has the same id, so a reviewer's decision (``reviews.flag_id``) stays
+attached; a finding that no longer appears is marked ``status='resolved'``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .data import Doc, load_documents
+from .flags import Flag, Passage
+from .link import Link, resolve, set_manual_link, store_links, unresolved_flags
+
+__all__ = ["CheckResult", "Flag", "Passage", "run", "run_checks", "store_flags", "store_links",
+           "set_manual_link", "flags_json"]
+
+
+@dataclass
+class CheckResult:
+    docs: list[Doc]
+    links: dict[int, Link]
+    flags: list[Flag] = field(default_factory=list)
+    aggregates: list[dict] = field(default_factory=list)
+
+
+def run(db) -> CheckResult:
+    """Resolve parents and run every rule over the database's current documents."""
+    from .aggregate import aggregates
+    from .rules_citations import citation_conflicts
+    from .rules_counts import count_mismatches
+    from .rules_criteria import coverage, name_mismatches
+    from .rules_funding import funding_mismatches
+    from .rules_targets import compare_with_parent, internal_conflicts, missing_targets
+
+    docs = load_documents(db)
+    links = resolve(docs, db)
+    flags: list[Flag] = []
+    for d in docs:
+        link = links.get(d.id)
+        if link and link.parent is not None and link.by != "attachment":
+            flags += compare_with_parent(d, link.parent)
+            flags += missing_targets(d, link.parent)
+        flags += internal_conflicts(d)
+        flags += funding_mismatches(d)
+        flags += count_mismatches(d)
+        flags += name_mismatches(d)
+        flags += coverage(d)
+    flags += citation_conflicts(docs)
+    flags += unresolved_flags(links)
+    aggs, agg_flags = aggregates(docs, links)
+    flags += agg_flags
+    # one finding per id
+    seen: set[str] = set()
+    unique = []
+    for f in flags:
+        if f.id not in seen:
+            seen.add(f.id)
+            unique.append(f)
+    return CheckResult(docs=docs, links=links, flags=unique, aggregates=aggs)
+
+
+def run_checks(db) -> list[Flag]:
+    """Every finding over the database (nothing written)."""
+    return run(db).flags
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def store_flags(db, flags: list[Flag]) -> dict:
+    """Write findings to the ``flags`` table in one transaction.
+
+    A finding already stored (same id) keeps its ``first_seen`` and is re-opened if
+    it had been resolved; a stored open finding absent from ``flags`` is marked
+    ``resolved`` (never deleted, so its reviews stay).  Returns counts:
+    ``{"new", "seen", "reopened", "resolved", "open"}``.
+    """
+    now = _now()
+    table = db["flags"]
+    existing = {r["id"]: r for r in db.query("SELECT id, status, first_seen FROM flags")}
+    counts = {"new": 0, "seen": 0, "reopened": 0, "resolved": 0}
+    current: set[str] = set()
+    with db.atomic():
+        for f in flags:
+            if f.id in current:
+                continue
+            current.add(f.id)
+            vi, en = f.messages
+            row = {
+                "id": f.id, "rule": f.rule, "severity": f.severity, "message": vi, "message_en": en,
+                "child_document_id": f.child.doc.id, "child_quote": f.child.quote,
+                "child_start": f.child.start, "child_end": f.child.end,
+                "parent_document_id": f.parent.doc.id if f.parent else None,
+                "parent_quote": f.parent.quote if f.parent else None,
+                "parent_start": f.parent.start if f.parent else None,
+                "parent_end": f.parent.end if f.parent else None,
+                "criterion": f.criterion, "set_name": f.set, "status": "open", "last_seen": now,
+            }
+            old = existing.get(f.id)
+            if old is None:
+                row["first_seen"] = now
+                counts["new"] += 1
+            else:
+                row["first_seen"] = old["first_seen"] or now
+                counts["reopened" if old["status"] == "resolved" else "seen"] += 1
+            table.upsert(row, pk="id")
+        for fid, old in existing.items():
+            if fid not in current and old["status"] != "resolved":
+                table.update(fid, {"status": "resolved"})
+                counts["resolved"] += 1
+    counts["open"] = len(current)
+    return counts
+
+
+def flags_json(result: CheckResult, db=None) -> dict:
+    """The ``kehoach check --json`` document: ``{"flags": [...], "aggregates": [...], "links": [...]}``."""
+    reviews: dict[str, dict] = {}
+    if db is not None:
+        for r in db.query("SELECT flag_id, decision, comment, who, at FROM reviews ORDER BY id"):
+            reviews[r["flag_id"]] = {k: r[k] for k in ("decision", "comment", "who", "at")}
+    order = {"error": 0, "warning": 1, "info": 2}
+    flags = sorted(result.flags, key=lambda f: (f.child.doc.source, f.child.doc.part, order.get(f.severity, 3),
+                                               f.rule, f.child.start or 0))
+    out = []
+    for f in flags:
+        item = f.public()
+        item["status"] = "open"
+        if f.id in reviews:
+            item["review"] = reviews[f.id]
+        out.append(item)
+    links = []
+    for link in result.links.values():
+        d = link.child
+        links.append({
+            "source": d.source, "part": d.part, "number": d.number, "document_id": d.id,
+            "parent": ({"source": link.parent.source, "part": link.parent.part, "number": link.parent.number,
+                        "document_id": link.parent.id} if link.parent else None),
+            "by": link.by,
+            "citation": (link.citation or {}).get("quote"),
+        })
+    return {"flags": out, "aggregates": result.aggregates, "links": links}

@@ -1,0 +1,90 @@
+"""``kehoach check [--db FILE] [--json]``: cross-check every plan in the database."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def check(
+    db: Optional[Path] = typer.Option(None, "--db", help="Database file [default: $KEHOACH_DB or output/kehoach.db]."),
+    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON (flags, aggregates, links)."),
+    no_store: bool = typer.Option(False, "--no-store", help="Do not write flags and links to the database."),
+    show_info: bool = typer.Option(False, "--info", help="List info findings too (the summary always counts them)."),
+) -> None:
+    """Run every cross-check rule: each plan against the plan it implements, and against itself.
+
+    Findings are stored in the flags table with a stable id (a reviewer's decision stays
+    attached across re-runs); findings that no longer appear are marked resolved."""
+    from rich.console import Console
+
+    from ..check import flags_json, run, store_flags, store_links
+    from ..errors import KehoachError
+    from ..store import open_db
+
+    err = Console(stderr=True)
+    try:
+        database = open_db(db, must_exist=True)
+        result = run(database)
+        stored = None
+        if not no_store:
+            store_links(database, result.links)
+            stored = store_flags(database, result.flags)
+    except KehoachError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(json.dumps(flags_json(result, database), ensure_ascii=False, indent=1) + "\n")
+        return
+    _print_summary(Console(), result, stored, show_info)
+
+
+def _print_summary(console, result, stored, show_info: bool) -> None:
+    from rich.table import Table
+
+    from ..check import flags_json
+
+    data = flags_json(result)
+    links = Table(title="Plans and the plans they implement", title_justify="left")
+    for c in ("document", "number", "parent", "by"):
+        links.add_column(c)
+    for l in sorted(data["links"], key=lambda l: (l["source"], l["part"])):
+        p = l["parent"]
+        links.add_row(f"{l['source']}" + (f" ({l['part']})" if l["part"] != 1 else ""), l["number"] or "—",
+                      (p["number"] or p["source"]) if p else "—", l["by"] or "")
+    console.print(links)
+
+    sev = ("error", "warning", "info")
+    per_plan: dict[tuple, dict[str, int]] = {}
+    for f in data["flags"]:
+        c = f["child"]
+        k = (c["source"], c["part"], c["number"])
+        per_plan.setdefault(k, {s: 0 for s in sev})[f["severity"]] = per_plan.setdefault(k, {s: 0 for s in sev}).get(f["severity"], 0) + 1
+    t = Table(title="Findings by plan and severity", title_justify="left")
+    t.add_column("plan")
+    for s, style in zip(sev, ("red", "yellow", "cyan")):
+        t.add_column(s, justify="right", style=style)
+    for (src, part, num), n in sorted(per_plan.items()):
+        name = (num + " · " if num else "") + src + (f" ({part})" if part != 1 else "")
+        t.add_row(name, *(str(n[s]) for s in sev))
+    console.print(t)
+
+    shown = [f for f in data["flags"] if show_info or f["severity"] != "info"]
+    if shown:
+        d = Table(title="Findings" + ("" if show_info else " (errors and warnings; --info for all)"),
+                  title_justify="left", show_lines=True)
+        for c in ("severity", "rule", "plan", "message"):
+            d.add_column(c, overflow="fold")
+        for f in shown:
+            c = f["child"]
+            d.add_row(f["severity"], f["rule"], c["number"] or c["source"], f["message_vi"])
+        console.print(d)
+    if stored is not None:
+        console.print(
+            f"stored: {stored['open']} open ({stored['new']} new, {stored['reopened']} reopened), "
+            f"{stored['resolved']} resolved"
+        )
