@@ -283,7 +283,22 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 # Ordered; never reorder or rename an entry that has shipped, only append.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_initial]
+def m002_flag_review_status(db: sqlite_utils.Database) -> None:
+    """View ``flags_reviewed``: each flag with its latest review decision (or "unreviewed")."""
+    db.create_view(
+        "flags_reviewed",
+        """
+        select f.*,
+               coalesce((select r.decision from reviews r where r.flag_id = f.id order by r.id desc limit 1),
+                        'unreviewed') as review_status,
+               (select r.comment from reviews r where r.flag_id = f.id order by r.id desc limit 1) as review_comment
+        from flags f
+        """,
+        ignore=True,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_initial, m002_flag_review_status]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> list[str]:

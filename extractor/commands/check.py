@@ -63,7 +63,8 @@ def _print_summary(console, result, stored, show_info: bool) -> None:
     for f in data["flags"]:
         c = f["child"]
         k = (c["source"], c["part"], c["number"])
-        per_plan.setdefault(k, {s: 0 for s in sev})[f["severity"]] = per_plan.setdefault(k, {s: 0 for s in sev}).get(f["severity"], 0) + 1
+        counts = per_plan.setdefault(k, {s: 0 for s in sev})
+        counts[f["severity"]] = counts.get(f["severity"], 0) + 1
     t = Table(title="Findings by plan and severity", title_justify="left")
     t.add_column("plan")
     for s, style in zip(sev, ("red", "yellow", "cyan")):

@@ -195,6 +195,14 @@ TABLES = {
             "last_seen": _vi_en("Lần gần nhất phát hiện", "Last seen"),
         },
     },
+    "flags_reviewed": {
+        "title": _vi_en("Cảnh báo và trạng thái xem xét", "Flags with their review status"),
+        "description": _vi_en(
+            "Mỗi cảnh báo với quyết định xem xét gần nhất (unreviewed nếu chưa xem)",
+            "Each flag with its latest review decision (unreviewed when none)",
+        ),
+        "facets": ["review_status", "rule", "severity", "status", "set_name"],
+    },
     "reviews": {
         "title": _vi_en("Kết quả xem xét", "Review decisions"),
         "description": _vi_en(
