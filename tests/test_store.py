@@ -86,7 +86,7 @@ def test_open_db_creates_folder_schema_and_records_migrations(tmp_path):
             "sections_fts", "records_fts", "_migrations"} <= set(db.table_names())
     assert {"targets", "deadlines", "assignments", "funding"} <= set(db.view_names())
     assert db.journal_mode == "wal"
-    assert [r["name"] for r in db["_migrations"].rows] == ["m001_initial"]
+    assert [r["name"] for r in db["_migrations"].rows] == [m.__name__ for m in store.MIGRATIONS]
     assert store.ensure_schema(db) == []  # nothing left to apply
     assert db["flags"].pks == ["id"] and db["flags"].columns_dict["id"] is str
 
