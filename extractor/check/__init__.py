@@ -47,7 +47,7 @@ def run(db) -> CheckResult:
     from .rules_counts import count_mismatches
     from .rules_criteria import coverage, name_mismatches
     from .rules_funding import funding_mismatches
-    from .rules_targets import compare_with_parent, internal_conflicts, missing_targets
+    from .rules_targets import compare_with_parent, deadline_conflicts, internal_conflicts, missing_targets
 
     docs = load_documents(db)
     links = resolve(docs, db)
@@ -57,6 +57,7 @@ def run(db) -> CheckResult:
         if link and link.parent is not None and link.by != "attachment":
             flags += compare_with_parent(d, link.parent)
             flags += missing_targets(d, link.parent)
+            flags += deadline_conflicts(d, link.parent)
         flags += internal_conflicts(d)
         flags += funding_mismatches(d)
         flags += count_mismatches(d)

@@ -74,7 +74,7 @@ def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], lis
             continue
         groups: dict[tuple, list[Ind]] = {}
         for p in analyse(parent):
-            if not p.unit_key or not p.key or p.kind not in ("count", "%") or p.delta:
+            if not p.unit_key or not p.key or p.kind not in ("count", "%") or p.delta or p.result:
                 continue
             if p.criterion is None and p.status not in ("ntm", "nang_cao", "kieu_mau"):
                 continue  # "100% xã đạt tiêu chí ...": which criterion is not said
@@ -91,7 +91,7 @@ def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], lis
                 lk = level_rank(k.level)
                 if lu is None or lk is None or lk >= lu:
                     continue
-                mine = [c for c in analyse(k) if c.cover_key == ckey and c.key and not c.delta]
+                mine = [c for c in analyse(k) if c.cover_key == ckey and c.key and not c.delta and not c.result]
                 c = _pick(mine, year)
                 got = _units(k, c) if c else None
                 if got is None:

@@ -43,6 +43,7 @@ class Ind:
     delta: bool = False
     sub: bool = False
     helper: bool = False  # a restatement inside parentheses
+    result: bool = False  # in a section reporting results, not a commitment
     key: Optional[str] = None
     ctx: frozenset = field(default_factory=frozenset)
     before: str = ""
@@ -251,6 +252,9 @@ def analyse(doc: Doc) -> list[Ind]:
     delta_comps = set(c.get("delta_comparators") or [])
     stops = _stops(doc)
     stop_set = set(stops)
+    from .config import cfg as _all
+
+    results_re = rx(_all().get("results_section") or r"(?!)")
     ends = sorted((r["value_end"], r["value_start"]) for r in doc.targets() if isinstance(r.get("value_end"), int))
     out: list[Ind] = []
     for r in doc.targets():
@@ -288,6 +292,7 @@ def analyse(doc: Doc) -> list[Ind]:
             ind.criterion = str(r["criterion"]).split(".")[0]
         # ---- subject of rates, amounts and counts of things
         if not ind.unit_key or ind.status is None:
+            sa = sb = None
             subj, d = _subject_in(doc.canon[vs:ve], True)
             if subj is None:
                 sb, db_ = _subject_in(local, True)
@@ -302,7 +307,16 @@ def analyse(doc: Doc) -> list[Ind]:
                 if isinstance(s0, int) and s0 < vs:
                     subj, d = _subject_in(doc.canon[s0:vs], True)
             ind.subject = subj
-        quals = []
+            if subj is not None and subj == sa and sa is not None and subj != sb:
+                # "100% hộ nghèo được hỗ trợ ...": the subject is what is covered
+                m = None
+                for s_ in _cfg().get("subjects") or []:
+                    if s_["key"] == subj:
+                        m = rx(s_["pattern"]).search(after)
+                        break
+                if m and rx(c.get("coverage_cue") or r"(?!)").search(after[m.end():]):
+                    ind.quals = ("cov",)
+        quals = list(ind.quals)
         for q in c.get("qualifiers") or []:
             if rx(q["pattern"]).search(local + " " + after):
                 quals.append(q["key"])
@@ -311,6 +325,9 @@ def analyse(doc: Doc) -> list[Ind]:
         ind.key = _compose(ind)
         sent_start = r.get("start") or max(0, vs - 300)
         ind.ctx = frozenset(_words(doc.canon[sent_start:vs] + " " + after))
+        top = doc.top_section(r.get("start") or vs)
+        if top and results_re.search(top.get("title") or ""):
+            ind.result = True
     # a count in parentheses restating the share before it ("40% số xã đạt chuẩn NTM
     # nâng cao (khoảng 32 xã)") measures the same units
     for i, a in enumerate(out):

@@ -19,7 +19,7 @@ finding (info) with the citation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from ..citations import issuer_code
@@ -71,6 +71,17 @@ def _province_names() -> list[str]:
     return cached
 
 
+def _geo_ok(child: Doc, cand: Doc, c: dict) -> bool:
+    """A parent lies in the child's province (national documents excepted), and the
+    citation's issuer does not name another place."""
+    if cand.level == "trung_uong":
+        return True
+    if child.province and cand.province and child.province != cand.province:
+        return False
+    issuer = c.get("issuer") or ""
+    return not issuer or _place_ok(cand, issuer)
+
+
 def _rank_candidates(child: Doc, c: dict, cands: list[Doc]) -> list[Doc]:
     if len(cands) <= 1:
         return cands
@@ -116,10 +127,11 @@ def resolve(docs: list[Doc], db=None) -> dict[int, Link]:
         if d.number:
             by_number.setdefault(number_key(d.number), []).append(d)
     # an attachment without a number takes the number its cover sends it with
+    by_part = {(x.source_id, x.part): x for x in docs}
     for d in docs:
         if d.number:
             continue
-        cover = next((x for x in docs if x.source_id == d.source_id and x.part == d.part - 1), None)
+        cover = by_part.get((d.source_id, d.part - 1))
         if cover:
             att = [c for c in cover.citations if c.get("relation") == "attached" and c.get("number")]
             if att:
@@ -149,7 +161,7 @@ def resolve(docs: list[Doc], db=None) -> dict[int, Link]:
             if c.get("doc_type") and c["doc_type"] not in parent_types:
                 continue
             cands = [x for x in by_number.get(number_key(c["number"]), []) if x.id != d.id]
-            cands = [x for x in cands if _level_ok(d, x, rel)]
+            cands = [x for x in cands if _level_ok(d, x, rel) and _geo_ok(d, x, c)]
             cands = _rank_candidates(d, c, cands)
             if cands:
                 found.append((cands[0], "citation", c))

@@ -11,8 +11,45 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..fold import fold
 from .data import Doc, number_key
 from .flags import Flag, Passage
+from .link import citation_level
+
+
+def _places() -> list[str]:
+    cached = getattr(_places, "_cache", None)
+    if cached is None:
+        from ..rules import gazetteer
+
+        g = gazetteer()
+        names = {fold(p) for p in g.province_type}
+        for rows in g.districts.values():
+            names.update(fold(r[1]) for r in rows)
+        cached = sorted(names, key=len, reverse=True)
+        _places._cache = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _signature(c: dict) -> tuple:
+    """(level, place) of a citation's issuer: numbers restart per issuer, so two
+    citations of one number are one document only when these agree."""
+    issuer = f" {fold(c.get('issuer') or '')} "
+    place = None
+    for p in _places():
+        if f" {p} " in issuer:
+            place = p
+            break
+    return citation_level(c), place
+
+
+def _doc_signature(d: Doc) -> tuple:
+    place = {"tinh": d.province, "huyen": d.district, "xa": d.commune}.get(d.level or "")
+    return d.level, fold(place) if place else None
+
+
+def _compatible(a: tuple, b: tuple) -> bool:
+    return all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
 def _dmy(iso: str) -> str:
@@ -27,32 +64,40 @@ def _related(a: str, b: str) -> bool:
 
 def citation_conflicts(docs: list[Doc]) -> list[Flag]:
     by_number: dict[str, list[tuple[Doc, dict]]] = {}
-    own: dict[str, tuple[Doc, str]] = {}
+    own: dict[str, list[Doc]] = {}
     for d in docs:
         if d.number and d.date:
-            own.setdefault(number_key(d.number), (d, d.date))
+            own.setdefault(number_key(d.number), []).append(d)
         for c in d.citations:
             if c.get("number") and c.get("date"):
                 by_number.setdefault(number_key(c["number"]), []).append((d, c))
     out: list[Flag] = []
     for key, cits in by_number.items():
-        dates = Counter(c["date"] for _, c in cits)
-        right = None
-        source = None
-        if key in own:
-            right, source = own[key][1], own[key][0]
-        if right is None:
-            if len(dates) < 2:
-                continue
-            (top, n1), (_, n2) = dates.most_common(2)
-            right = top if n1 > n2 else cits[0][1]["date"]
-        if all(c["date"] == right for _, c in cits):
+        sigs = [_signature(c) for _, c in cits]
+        if len({c["date"] for _, c in cits}) < 2 and not own.get(key):
             continue
-        for d, c in cits:
+        cache: dict[tuple, tuple] = {}
+        for i, (d, c) in enumerate(cits):
+            # the citations and the stored document that can be the same document as this one
+            if sigs[i] not in cache:
+                peers_ = [(x, y) for j, (x, y) in enumerate(cits) if _compatible(sigs[i], sigs[j])]
+                self_ = [x for x in own.get(key, []) if _compatible(sigs[i], _doc_signature(x))]
+                cache[sigs[i]] = (peers_, self_, Counter(y["date"] for _, y in peers_))
+            peers, selfdocs, dates = cache[sigs[i]]
+            source = selfdocs[0] if len(selfdocs) == 1 else None
+            if source is not None:
+                right = source.date
+            else:
+                if len(dates) < 2:
+                    continue
+                (top, n1), (_, n2) = dates.most_common(2)
+                if n1 == n2:
+                    right = peers[0][1]["date"]  # a tie: the first citation is taken as right
+                else:
+                    right = top
             if c["date"] == right or not _related(c["date"], right):
                 continue
-            # the other passage: a citation with the right date, in this document first
-            good = [(x, y) for x, y in cits if y["date"] == right]
+            good = [(x, y) for x, y in peers if y["date"] == right]
             good.sort(key=lambda xy: (xy[0].id != d.id, xy[0].id, xy[1].get("start") or 0))
             other = Passage(good[0][0], good[0][1].get("quote"), good[0][1].get("start"), good[0][1].get("end")) \
                 if good else None

@@ -83,7 +83,8 @@ def name_mismatches(doc: Doc) -> list[Flag]:
         sets = x["sets"]
         strict = sets is not None
         if not strict:
-            sets = ["xa_ntm", "xa_ntm_nang_cao"]  # no set named: wrong only if wrong in both
+            # no set named: wrong only if wrong in every set a plan speaks of
+            sets = ["xa_ntm", "xa_ntm_nang_cao", "huyen_ntm"]
         results = [name_matches(s, x["number"], x["name"]) for s in sets]
         known = [r for r in results if r is not None]
         if not known or any(known):

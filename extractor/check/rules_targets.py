@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import regex
 
-from ..fold import fold
 from .align import Ind, analyse, applicable_to, best_match, strictness
 from .config import rx, section
 from .data import Doc
@@ -39,15 +38,17 @@ def compare_with_parent(child: Doc, parent: Doc) -> list[Flag]:
     """Threshold, exceeds and deadline findings of one child against its parent."""
     a = section("alignment")
     tol = float(a.get("value_tolerance", 1e-6))
-    pinds = [p for p in analyse(parent) if p.key and not p.helper and not p.extensive]
+    pinds = [p for p in analyse(parent) if p.key and not p.helper and not p.extensive and not p.result]
     by_key: dict[str, list[Ind]] = {}
     for p in pinds:
         by_key.setdefault(p.key, []).append(p)
     out: list[Flag] = []
     seen: set[tuple] = set()
-    for c in analyse(child):
-        if not c.key or c.helper or c.extensive:
-            continue
+    cinds = [c for c in analyse(child) if c.key and not c.helper and not c.extensive and not c.result]
+    dated = {c.key for c in cinds if c.year}
+    for c in cinds:
+        if c.year is None and c.key in dated:
+            continue  # the same indicator with a year says what the plan commits to
         p = best_match(c, by_key.get(c.key, []))
         if p is None:
             continue
@@ -110,7 +111,7 @@ def missing_targets(child: Doc, parent: Doc) -> list[Flag]:
     out: list[Flag] = []
     done: set[str] = set()
     for p in _objective_inds(parent):
-        if not applicable_to(p, child):
+        if p.result or not applicable_to(p, child):
             continue
         if p.key in done:
             continue
@@ -142,7 +143,7 @@ def internal_conflicts(doc: Doc) -> list[Flag]:
     tol = float(section("alignment").get("value_tolerance", 1e-6))
     groups: dict[str, list[Ind]] = {}
     for i in analyse(doc):
-        if not i.key or i.helper or i.extensive:
+        if not i.key or i.helper or i.extensive or i.result:
             continue
         if i.unit_key and i.criterion is None:
             continue
@@ -150,20 +151,86 @@ def internal_conflicts(doc: Doc) -> list[Flag]:
     out: list[Flag] = []
     for key, inds in groups.items():
         inds.sort(key=lambda i: i.rec["value_start"])
-        first = inds[0]
-        reported: list[Ind] = []
-        for other in inds[1:]:
-            if first.year and other.year and first.year != other.year:
+        reported: set[tuple] = set()
+        for j, b in enumerate(inds):
+            for a in inds[:j]:
+                if a.year and b.year and a.year != b.year:
+                    continue
+                if a.rec.get("start") == b.rec.get("start"):
+                    continue  # one sentence: a range or a restatement
+                if _overlap(a, b, tol):
+                    continue
+                pair = tuple(sorted(((a.value, a.value_max), (b.value, b.value_max)), key=str))
+                if pair in reported:
+                    break
+                reported.add(pair)
+                vals = {"child_value": fmt_value(a.rec), "parent_value": fmt_value(b.rec), "key": key,
+                        "year": _year_txt(a.year or b.year)}
+                out.append(Flag("internal_conflict", Passage.of_record(doc, a.rec),
+                                Passage.of_record(doc, b.rec), values=vals))
+                break
+    return out
+
+
+# --------------------------------------------------------------------------- dated tasks
+
+_RECURRING = r"hằng\s+năm|hàng\s+năm|định\s+kỳ|mỗi\s+năm|hằng\s+quý|hàng\s+quý|hằng\s+tháng|hàng\s+tháng"
+_LEVEL_WORDS = {"xa": r"\bxã\b", "huyen": r"\bhuyện\b", "tinh": r"\btỉnh\b"}
+
+
+def _section_title(doc: Doc, offset: int) -> str:
+    best = None
+    for s in doc.sections:
+        if s["start"] <= offset < s["end"] and (best is None or s["start"] >= best["start"]):
+            best = s
+    return (best or {}).get("title") or ""
+
+
+def _task_words(doc: Doc, rec: dict) -> tuple[set[str], set[str]]:
+    """(content words of a dated task, the levels it names)."""
+    from .align import _words
+
+    task = rec.get("task") or rec.get("quote") or ""
+    around = " ".join([task, rec.get("agency") or "", _section_title(doc, rec.get("start") or 0)])
+    levels = {k for k, p in _LEVEL_WORDS.items() if rx(p).search(around)}
+    return _words(task), levels
+
+
+def _date_later(a: str, b: str) -> bool | None:
+    """Is ISO date ``a`` later than ``b``?  None when their precisions leave it open."""
+    n = min(len(a), len(b))
+    if a[:n] == b[:n]:
+        return None if len(a) != len(b) else False
+    return a[:n] > b[:n]
+
+
+def deadline_conflicts(child: Doc, parent: Doc) -> list[Flag]:
+    """A dated task of the child that is the parent's task (same words, same level)
+    with a later date."""
+    a = section("alignment")
+    need = float(a.get("deadline_min_similarity", 0.6))
+    rec_re = rx(_RECURRING)
+    pdl = [r for r in parent.of_type("deadline") if r.get("date") and not rec_re.search(r.get("quote") or "")]
+    out: list[Flag] = []
+    for c in child.of_type("deadline"):
+        if not c.get("date") or rec_re.search(c.get("quote") or ""):
+            continue
+        cw, cl = _task_words(child, c)
+        if len(cw) < 3:
+            continue
+        best, score = None, 0.0
+        for p in pdl:
+            pw, pl = _task_words(parent, p)
+            if len(pw) < 3 or (cl and pl and cl != pl):
                 continue
-            if first.rec.get("start") == other.rec.get("start"):
-                continue  # one sentence: a range or a restatement
-            if _overlap(first, other, tol):
-                continue
-            if any(_overlap(r, other, tol) for r in reported):
-                continue
-            reported.append(other)
-            vals = {"child_value": fmt_value(first.rec), "parent_value": fmt_value(other.rec), "key": key,
-                    "year": _year_txt(first.year or other.year)}
-            out.append(Flag("internal_conflict", Passage.of_record(doc, first.rec),
-                            Passage.of_record(doc, other.rec), values=vals))
+            j = len(cw & pw) / len(cw | pw)
+            if j > score:
+                best, score = p, j
+        if best is None or score < need:
+            continue
+        if _date_later(c["date"], best["date"]):
+            vals = {"child_when": c["date"], "parent_when": best["date"], "key": (c.get("task") or "")[:60],
+                    "parent_doc": parent.label}
+            out.append(Flag("deadline_after_parent", Passage.of_record(child, c), Passage.of_record(parent, best),
+                            values=vals))
     return out
