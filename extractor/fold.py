@@ -12,9 +12,13 @@ fold the query the same way before searching.
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
 
 _EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+# every combining mark (category Mn) in one character class, built once
+_MARKS = re.compile("[" + "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))) + "]")
 
 
 def fold(s: str | None) -> str:
@@ -22,5 +26,5 @@ def fold(s: str | None) -> str:
     if not s:
         return ""
     decomposed = unicodedata.normalize("NFD", s.translate(_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _MARKS.sub("", decomposed)
     return unicodedata.normalize("NFC", stripped).lower()

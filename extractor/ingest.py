@@ -348,7 +348,7 @@ class _Batch:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
-            ctx.set_forkserver_preload(["extractor.read", "extractor.pipeline"])
+            ctx.set_forkserver_preload(["extractor.warm"])
         starts = None  # a fresh queue per pool: a killed worker may have held the old one's lock
         pending: deque[_Job] = deque(jobs)
         solo: deque[_Job] = deque()  # crashed once: retried alone, to find the culprit
@@ -458,7 +458,9 @@ class _Batch:
                 proc.kill()
             raise
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait for the pool to wind down before closing the queue its workers hold
+            # (closing first made a replacement worker fail to start, with a traceback)
+            pool.shutdown(wait=True, cancel_futures=True)
             if starts is not None:
                 starts.close()
                 starts.cancel_join_thread()

@@ -22,6 +22,7 @@ offset back to (page, block, offset in the block's NFC text).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -54,6 +55,7 @@ GLUED_HEADING_RE = re.compile(r"(?<=[^\s*])(\*\*)(?=\s*(?:\d{1,2}(?:\.\d{1,2})*\
 HYPHEN_BREAK_RE = re.compile(r"[\w/][-‐]$")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_caps_line(line: str) -> bool:
     """A line in capitals (letterhead, document type, roman-numbered heading)."""
     letters = [c for c in line if c.isalpha()]

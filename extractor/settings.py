@@ -24,7 +24,7 @@ class Settings(BaseModel):
     time_limit: float = Field(120.0, gt=0, description="seconds allowed to read and extract one file")
     ocr: bool = Field(True, description="run OCR (tesseract) on pages without a text layer")
     workers: int = Field(1, ge=0, description="extraction processes; 0 = in this process")
-    max_tasks_per_child: int = Field(10, gt=0, description="files a worker process handles before it is replaced")
+    max_tasks_per_child: int = Field(100, gt=0, description="files a worker process handles before it is replaced")
     db: str = Field("output/kehoach.db", description="default database file")
 
 
