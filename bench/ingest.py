@@ -438,7 +438,7 @@ def write_results(rows: list[dict], prof: dict | None, args) -> None:
         "(main process, forkserver and worker share it), W = 2 on both CPUs"
         + (f"; median of {args.repeat} runs for N <= 100" if args.repeat > 1 else "")
         + ".  Ratio = ingest pages/s at 1 worker / pdfplumber pages/s.  Peak RSS: VmHWM of each worker process, "
-        "sampled every 0.1 s with psutil; the largest worker shown (workers are replaced every 10 files).",
+        "sampled every 0.1 s with psutil; the largest worker shown (workers are replaced every `max_tasks_per_child` files, default 100).",
         "",
         "| N | pages | pdfplumber pages/s | ingest pages/s, 1 worker (1 core) | ingest pages/s, 2 workers | ratio (1 worker / pdfplumber) | peak RSS per worker, MB (1 w / 2 w) | main process peak RSS, MB | failed |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
