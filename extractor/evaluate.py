@@ -36,9 +36,10 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Optional
+
+from .normalise import collapse  # the FORMAT.md anchor text form (one definition)
 
 RECORD_TYPES = ("target", "funding", "deadline", "assignment")
 
@@ -80,7 +81,6 @@ CRITERION_SETS = ("xa_ntm", "xa_ntm_nang_cao", "xa_ntm_kieu_mau", "huyen_ntm", "
 
 QUOTE_WIDTH = 100  # characters of a predicted quote kept in the "extra" list
 
-_WS = re.compile(r"\s+")
 
 
 class GoldError(ValueError):
@@ -88,17 +88,6 @@ class GoldError(ValueError):
 
 
 # --------------------------------------------------------------------------- text
-
-
-def collapse(s: Optional[str]) -> str:
-    """Unicode NFC, then every run of white space -> one space; nothing else.
-
-    This is the normalisation FORMAT.md defines for anchors (no case folding,
-    no trimming, no tone-mark repositioning).  ``None`` gives ``""``.
-    """
-    if s is None:
-        return ""
-    return _WS.sub(" ", unicodedata.normalize("NFC", str(s)))
 
 
 def doc_key(name: str) -> str:

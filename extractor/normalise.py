@@ -254,6 +254,12 @@ def canonical(s: str) -> str:
     return unicodedata.normalize("NFC", d)
 
 
-def collapse(s: str) -> str:
-    """NFC and every run of white space as one space (the gold-anchor text form)."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip()
+def collapse(s: str | None) -> str:
+    """Unicode NFC, then every run of white space -> one space; nothing else.
+
+    The text form ../shared/gold/FORMAT.md defines for anchors (no case folding,
+    no trimming, no tone-mark repositioning).  ``None`` gives ``""``.
+    """
+    if s is None:
+        return ""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", s))

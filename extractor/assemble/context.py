@@ -29,6 +29,8 @@ class Context:
     plan_year: int | None = None
     body_start: int = 0
     _quotes: list = field(default_factory=list)
+    sent_index: dict = field(default_factory=dict)  # sentence start -> position in sents
+    by_para: dict = field(default_factory=dict)  # paragraph index -> its sentences
 
     def section(self, offset: int) -> Section | None:
         return section_at(self.sections, offset)
@@ -49,6 +51,9 @@ def target_rules():
 def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:
     ctx = Context(text=text, can=canonical(text), meta=meta, sections=sections, paras=paras, sents=sents)
     ctx._quotes = quoted_spans(text)
+    ctx.sent_index = {s.start: i for i, s in enumerate(sents)}
+    for s in sents:
+        ctx.by_para.setdefault(s.para, []).append(s)
     # the body starts at the first numbered section (title and preamble come before)
     firsts = [s.start for s in sections if s.level == 1]
     ctx.body_start = firsts[0] if firsts else 0
@@ -105,7 +110,7 @@ def year_before(ctx: Context, sent: Sentence, pos: int) -> int | None:
 def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
     """The year a target without one in its sentence takes from context, and from where."""
     # a sentence continuing the previous one ("Trong đó: ...")
-    i = ctx.sents.index(sent)
+    i = ctx.sent_index[sent.start]
     if re.match(r"^\s*[-+]?\s*(?:Trong\s+đó|Cụ\s+thể|Bao\s+gồm)", sent.text) and i > 0 and ctx.sents[i - 1].para == sent.para:
         prev = ctx.sents[i - 1]
         ys = find_years(prev.text)

@@ -70,7 +70,7 @@ def funding_in(ctx: Context) -> list[Funding]:
             while stack and stack[-1][0] >= rank and not (rank == 0 and stack[-1][0] == 0 and False):
                 stack.pop()
         top = chain[0].label if chain else ""
-        sents = [s for s in ctx.sents if s.para == pi]
+        sents = ctx.by_para.get(pi, [])
         first_in_para = None
         for m in moneys:
             a_start = p.start + m.start
