@@ -101,7 +101,15 @@ class RecordBase(BaseModel):
     topic: Optional[str] = None
 
 
-class Target(RecordBase):
+class IndicatorLink(BaseModel):
+    """Fields every figure record (target, status) carries once linked to rules/indicators.yml."""
+
+    indicator: Optional[str] = None  # catalogue id (ASCII), or None when no indicator matched
+    indicator_name: Optional[str] = None  # its Vietnamese name
+    indicator_match: Optional[str] = None  # the words of the text that matched
+
+
+class Target(RecordBase, IndicatorLink):
     type: Literal["target"] = "target"
     value: float
     value_max: Optional[float] = None
@@ -117,6 +125,27 @@ class Target(RecordBase):
     value_text: Optional[str] = None  # the figure as printed
     value_start: Optional[int] = None
     value_end: Optional[int] = None
+    role_reason: Optional[str] = None  # the signal that made this figure a commitment
+
+
+class Status(RecordBase, IndicatorLink):
+    """A figure the text reports as already achieved or observed (a result, never a target)."""
+
+    type: Literal["status"] = "status"
+    value: float
+    value_max: Optional[float] = None
+    unit: Optional[str] = None
+    comparator: Optional[str] = None  # how the figure is worded (=, >=, increase ...)
+    as_of: Optional[str] = None  # ISO date or year the figure holds at
+    subject: Optional[str] = None
+    criterion: Optional[str] = None
+    criteria_set: Optional[str] = None
+    scope: Optional[str] = None
+    fraction: Optional[list[int]] = None
+    value_text: Optional[str] = None
+    value_start: Optional[int] = None
+    value_end: Optional[int] = None
+    role_reason: Optional[str] = None  # the signal that made this figure a result
 
 
 class Deadline(RecordBase):
@@ -149,9 +178,10 @@ class Funding(RecordBase):
     amount_text: Optional[str] = None
     value_start: Optional[int] = None
     value_end: Optional[int] = None
+    role_reason: Optional[str] = None  # why this role (total / component / item)
 
 
-Record = Union[Target, Deadline, Assignment, Funding]
+Record = Union[Target, Status, Deadline, Assignment, Funding]
 
 
 class Document(BaseModel):

@@ -34,7 +34,7 @@ from .errors import KehoachError
 from .fold import fold
 from .normalise import canonical
 
-RECORD_TYPES = ("target", "deadline", "assignment", "funding")
+RECORD_TYPES = ("target", "status", "deadline", "assignment", "funding")
 SEARCH_TYPES = RECORD_TYPES + ("section",)
 MATCH_CLASSES = ("exact", "phrase", "words")
 

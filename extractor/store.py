@@ -23,8 +23,9 @@ Tables
                 ``superseded`` = 1 when a newer version of the file, or a re-issued
                 document with the same type, number and issuer, replaced it.
 ``sections``, ``citations``   from ``Document.sections`` and ``DocMeta.cites``.
-``records``     every record type in one table (``type`` = target | deadline |
-                assignment | funding); views ``targets``, ``deadlines``,
+``records``     every record type in one table (``type`` = target | status |
+                deadline | assignment | funding); views ``targets``, ``results``
+                (type ``status``: results already achieved), ``deadlines``,
                 ``assignments``, ``funding`` select each type's columns.
 ``flags``, ``reviews``   created empty; the cross-check and review stages fill them.
 ``sections_fts``, ``records_fts``   FTS5 indexes over folded text
@@ -70,6 +71,7 @@ TABLES = [
     "citations",
     "records",
     "targets",
+    "results",
     "deadlines",
     "assignments",
     "funding",
@@ -190,6 +192,12 @@ RECORDS = {
     "source_of_funds": str,
     "parent_record_id": int,
     "purpose": str,
+    # status (a result already achieved), and the indicator any figure is linked to
+    "as_of": str,
+    "indicator": str,
+    "indicator_name": str,
+    "indicator_match": str,
+    "role_reason": str,
     # search and the rest
     "quote_folded": str,
     "extra": str,  # JSON: the record's remaining fields (value_text, value_start, ...)
@@ -234,6 +242,21 @@ VIEW_COLUMNS = {
     "deadlines": ("deadline", ["date", "task", "agency"]),
     "assignments": ("assignment", ["agency", "criteria", "criteria_set", "also_sets"]),
     "funding": ("funding", ["amount_vnd", "role", "source_of_funds", "parent_record_id", "purpose"]),
+}
+
+# Added by m003: results already achieved (record type ``status``) and indicator links.
+VIEW_COLUMNS_M003 = {
+    "targets": (
+        "target",
+        ["value", "value_max", "unit", "comparator", "year", "indicator", "indicator_name", "subject",
+         "criterion", "criteria_set", "scope", "fraction", "baseline", "role_reason"],
+    ),
+    "results": (
+        "status",
+        ["value", "value_max", "unit", "as_of", "indicator", "indicator_name", "subject", "criterion",
+         "criteria_set", "scope", "fraction", "role_reason"],
+    ),
+    "funding": ("funding", ["amount_vnd", "role", "source_of_funds", "parent_record_id", "purpose", "role_reason"]),
 }
 
 
@@ -298,7 +321,22 @@ def m002_flag_review_status(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [m001_initial, m002_flag_review_status]
+def m003_results_and_indicators(db: sqlite_utils.Database) -> None:
+    """Columns ``as_of``, ``indicator*``, ``role_reason``; view ``results`` (type ``status``)."""
+    have = set(db["records"].columns_dict)
+    for col in ("as_of", "indicator", "indicator_name", "indicator_match", "role_reason"):
+        if col not in have:
+            db["records"].add_column(col, str)
+    db["records"].create_index(["indicator"], if_not_exists=True)
+    for view, (rtype, columns) in VIEW_COLUMNS_M003.items():
+        db.create_view(view, _view_sql(rtype, columns), replace=True)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    m001_initial,
+    m002_flag_review_status,
+    m003_results_and_indicators,
+]
 
 
 def ensure_schema(db: sqlite_utils.Database) -> list[str]:

@@ -11,9 +11,9 @@ def schema(
     record: str = typer.Option("all", help="target | deadline | assignment | funding | document | all"),
 ) -> None:
     """Print the JSON Schema of the extracted records."""
-    from ..model import Assignment, Deadline, Document, Funding, Target
+    from ..model import Assignment, Deadline, Document, Funding, Status, Target
 
-    models = {"target": Target, "deadline": Deadline, "assignment": Assignment, "funding": Funding, "document": Document}
+    models = {"target": Target, "deadline": Deadline, "assignment": Assignment, "funding": Funding, "status": Status, "document": Document}
     if record == "all":
         out = {name: m.model_json_schema() for name, m in models.items()}
     elif record in models:
