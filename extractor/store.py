@@ -33,10 +33,22 @@ Tables
 
 Offsets (``start``/``end``) are character offsets in ``documents.text``.
 
-Every file's rows are written in one transaction (``db.atomic()``): a failure or
-a kill leaves nothing half-written.  Note that sqlite-utils opens its own
-transactions inside each write; ``db.atomic()`` nests them as savepoints, while
-a bare ``with db.conn:`` would not, so use ``db.atomic()``.
+Every file's rows are written in one transaction: a failure or a kill leaves
+nothing half-written.  EVERY write goes through ``write_transaction(db)``:
+
+    with store.write_transaction(db):
+        db["reviews"].insert({...})
+
+It starts the transaction with ``BEGIN IMMEDIATE``, so the write lock is taken
+before anything is read (a deferred transaction that reads and then writes fails
+at once with "database is locked" in WAL mode when another process wrote in
+between: the busy timeout never applies).  It waits for another writer up to
+``write_wait`` seconds (``KEHOACH_WRITE_WAIT``), saying after a few seconds that
+it is waiting.  sqlite-utils' own writes (``insert``, ``upsert``, ``update``,
+``query``) see the open transaction and nest as savepoints.  It also takes a
+plain ``sqlite3.Connection`` (Datasette's write connection).  Rows are prepared
+(folded, serialised) before the lock is taken, so the lock is held only for the
+inserts.
 
 Schema changes go through ``MIGRATIONS``: append a function ``mNNN_what(db)``;
 ``ensure_schema`` runs the ones not yet listed in ``_migrations``, in order.
@@ -44,14 +56,17 @@ Schema changes go through ``MIGRATIONS``: append a function ``mNNN_what(db)``;
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import secrets
+import sqlite3
 import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Optional, Union
+from typing import IO, Any, Callable, Iterable, Iterator, Optional, Union
 
 import sqlite_utils
 
@@ -332,10 +347,44 @@ def m003_results_and_indicators(db: sqlite_utils.Database) -> None:
         db.create_view(view, _view_sql(rtype, columns), replace=True)
 
 
+# Columns every record view (and every record export) carries about its document.
+RECORD_CONTEXT = ["source", "document_number", "issuer", "level", "province", "district", "commune",
+                  "year", "indicator", "ocr"]
+_CONTEXT_SQL = {
+    "source": "s.name AS source", "document_number": "d.number AS document_number", "issuer": "d.issuer",
+    "level": "d.level", "province": "d.province", "district": "d.district", "commune": "d.commune",
+    "year": "COALESCE({r}.year, CAST(substr({r}.date, 1, 4) AS INTEGER)) AS year", "indicator": "{r}.indicator",
+    "ocr": "COALESCE(d.ocr, s.ocr, 0) AS ocr",
+}
+
+
+def context_sql(have: Iterable[str], rec: str = "r") -> list[str]:
+    """SELECT terms for the ``RECORD_CONTEXT`` columns not in ``have`` (aliases: ``rec`` the
+    records table or view, ``d`` documents, ``s`` sources)."""
+    have = set(have)
+    return [_CONTEXT_SQL[c].format(r=rec) for c in RECORD_CONTEXT if c not in have]
+
+
+def m004_record_views_with_place(db: sqlite_utils.Database) -> None:
+    """Record views also carry the file name, issuer, level, place, year, indicator and OCR mark
+    of their document (for facets and exports); appended after the existing columns."""
+    views = {**VIEW_COLUMNS, **VIEW_COLUMNS_M003}
+    for view, (rtype, columns) in views.items():
+        base = ["id", "document_id", "document_number", "superseded", "section", "quote", "start", "end",
+                "confidence", "topic", *columns, "extra"]
+        sql = _view_sql(rtype, columns).replace(
+            " FROM records r JOIN documents d ON d.id = r.document_id ",
+            ", " + ", ".join(context_sql(base)) + " FROM records r JOIN documents d ON d.id = r.document_id "
+            "LEFT JOIN sources s ON s.id = d.source_id ",
+        )
+        db.create_view(view, sql, replace=True)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_flag_review_status,
     m003_results_and_indicators,
+    m004_record_views_with_place,
 ]
 
 
@@ -671,27 +720,51 @@ def describe_document(db: sqlite_utils.Database, doc_id: int, first: int = 5) ->
     }
 
 
+RECORD_TABLES = ("records", "targets", "results", "deadlines", "assignments", "funding")
+
+
+def export_cursor(db: Any, table: str):
+    """A cursor over ``table`` (one of ``TABLES``) for export.  Record tables and views also
+    carry their document's ``RECORD_CONTEXT`` columns (file name, number, issuer, level,
+    place, year, indicator, OCR mark) when the table itself lacks them."""
+    if table not in TABLES:
+        raise KehoachError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
+    conn = getattr(db, "conn", db)
+    if table not in RECORD_TABLES:
+        return conn.execute(f'SELECT * FROM "{table}" ORDER BY 1')
+    have = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+    cols = ", ".join(["t.*", *context_sql(have)])
+    return conn.execute(
+        f'SELECT {cols} FROM "{table}" t LEFT JOIN records r ON r.id = t.id '
+        "LEFT JOIN documents d ON d.id = t.document_id LEFT JOIN sources s ON s.id = d.source_id ORDER BY t.id"
+    )
+
+
 def export_table(
     db: sqlite_utils.Database,
     table: str,
     fmt: str = "csv",
     out: Union[str, Path, IO[str], None] = None,
+    *,
+    bom: bool = False,
 ) -> int:
     """Write a table or view (one of ``TABLES``) as ``csv`` or ``jsonl`` to ``out``
     (a path, an open text file, or stdout when None); return the number of rows.
 
-    JSON columns (provenance, fraction, criteria, extra, ...) stay JSON text in
-    CSV and become JSON values in JSONL."""
-    if table not in TABLES:
-        raise KehoachError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
+    Record tables carry their document's context (``export_cursor``).  JSON columns
+    (provenance, fraction, criteria, extra, ...) stay JSON text in CSV and become JSON
+    values in JSONL.  ``bom`` starts the file with a UTF-8 byte-order mark, so that
+    Excel opens Vietnamese text intact."""
     if fmt not in ("csv", "jsonl"):
         raise KehoachError(f"unknown format {fmt!r}; choose csv or jsonl")
-    cursor = db.execute(f'SELECT * FROM "{table}" ORDER BY 1')
+    cursor = export_cursor(db, table)
     columns = [d[0] for d in cursor.description]
     own = out is not None and not hasattr(out, "write")
     stream: IO[str] = open(out, "w", encoding="utf-8", newline="") if own else (out or sys.stdout)  # type: ignore[arg-type]
     n = 0
     try:
+        if bom:
+            stream.write("\ufeff")
         if fmt == "csv":
             writer = csv.writer(stream)
             writer.writerow(columns)
