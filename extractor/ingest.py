@@ -473,12 +473,15 @@ def ingest_paths(
     settings: Optional[Settings] = None,
     workers: Optional[int] = None,
     progress: Any = None,
+    executor: Any = None,
 ) -> IngestSummary:
     """Ingest files and folders into the store; return what happened to each file.
 
     ``db``: a database or its path (default ``Settings.db``).  ``workers``: extraction
     processes (default ``Settings.workers``; 0 runs in this process).  ``progress``:
-    a ``rich.progress.Progress`` to advance, or None."""
+    a ``rich.progress.Progress`` to advance, or None.  ``executor``: where the
+    per-file work runs instead of the local pool (``extractor.executors``, e.g. a
+    Dask cluster); its ``run(batch, jobs)`` hands every result to ``batch.finish``."""
     t0 = time.perf_counter()
     settings = settings or load_settings()
     workers = settings.workers if workers is None else workers
@@ -490,7 +493,9 @@ def ingest_paths(
         batch.task = progress.add_task("ingest", total=len(files), pages=0)
     jobs = batch.plan(files)
     if jobs:
-        if workers <= 0:
+        if executor is not None:
+            executor.run(batch, jobs)
+        elif workers <= 0:
             batch.run_here(jobs)
         else:
             batch.run_pool(jobs, min(workers, len(jobs)))
