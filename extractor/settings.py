@@ -26,6 +26,15 @@ class Settings(BaseModel):
     workers: int = Field(1, ge=0, description="extraction processes; 0 = in this process")
     max_tasks_per_child: int = Field(100, gt=0, description="files a worker process handles before it is replaced")
     db: str = Field("output/kehoach.db", description="default database file")
+    write_wait: float = Field(
+        600.0, gt=0, description="seconds a write waits for another kehoach process writing to the same database"
+    )
+    max_chars: int = Field(
+        20_000_000, gt=0, description="most characters of text read from one file (counted while reading)"
+    )
+    max_memory_mb: int = Field(
+        3000, ge=0, description="memory (address space, MB) a worker process may use; 0 = no limit"
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -64,6 +64,7 @@ import secrets
 import sqlite3
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Optional, Union
@@ -390,18 +391,25 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 
 def ensure_schema(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not yet recorded in ``_migrations``; return their names."""
-    db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["_migrations"].rows}
+    names = [m.__name__ for m in MIGRATIONS]
+    if db["_migrations"].exists():
+        done = {row["name"] for row in db["_migrations"].rows}
+        if done >= set(names):
+            return []  # up to date: no write lock needed
     applied = []
-    for migration in MIGRATIONS:
-        if migration.__name__ in done:
-            continue
-        with db.atomic():
-            migration(db)
-            db["_migrations"].insert(
-                {"name": migration.__name__, "applied_at": _now()}, replace=True
-            )
-        applied.append(migration.__name__)
+    # one writer at a time: another process may be creating the same schema
+    with write_transaction(db):
+        db["_migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+        done = {row["name"] for row in db["_migrations"].rows}
+        for migration in MIGRATIONS:
+            if migration.__name__ in done:
+                continue
+            with db.atomic():
+                migration(db)
+                db["_migrations"].insert(
+                    {"name": migration.__name__, "applied_at": _now()}, replace=True
+                )
+            applied.append(migration.__name__)
     return applied
 
 
@@ -429,6 +437,104 @@ def open_db(path: Union[str, Path, None] = None, *, must_exist: bool = False) ->
     db.enable_wal()
     ensure_schema(db)
     return db
+
+
+# --------------------------------------------------------------------------- write transactions
+
+WAIT_MESSAGE = "waiting for another kehoach process to finish writing"
+WAIT_MESSAGE_AFTER = 3.0  # seconds of waiting before saying so
+_ATTEMPT_MS = 250  # busy timeout of one BEGIN IMMEDIATE attempt
+
+
+class DatabaseBusy(KehoachError):
+    """Another process held the write lock for longer than ``write_wait`` seconds."""
+
+
+def _default_wait() -> float:
+    from .settings import load_settings
+
+    return load_settings().write_wait
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    msg = str(exc).lower()
+    return "locked" in msg or "busy" in msg
+
+
+def _begin_immediate(conn: sqlite3.Connection, wait: float, notify: Callable[[str], None]) -> None:
+    """``BEGIN IMMEDIATE``, retried in short attempts for up to ``wait`` seconds."""
+    (old_timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute(f"PRAGMA busy_timeout = {_ATTEMPT_MS}")
+    start = time.monotonic()
+    told = False
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            waited = time.monotonic() - start
+            if waited >= wait:
+                raise DatabaseBusy(
+                    f"cơ sở dữ liệu đang bận / database busy: another process has been writing for over "
+                    f"{wait:g} s (setting KEHOACH_WRITE_WAIT); try again later"
+                )
+            if not told and waited >= WAIT_MESSAGE_AFTER:
+                told = True
+                notify(f"{WAIT_MESSAGE} ...")
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(old_timeout)}")
+
+
+def _stderr(message: str) -> None:
+    print(f"kehoach: {message}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def write_transaction(
+    db: Union[sqlite_utils.Database, sqlite3.Connection],
+    *,
+    wait: Optional[float] = None,
+    notify: Optional[Callable[[str], None]] = None,
+) -> Iterator[Any]:
+    """One write transaction, started with ``BEGIN IMMEDIATE``; commit on success,
+    roll back on any exception (KeyboardInterrupt included).
+
+    ``db`` is a sqlite-utils Database or a plain sqlite3 connection; it is what
+    the ``with`` gives back.  ``wait``: seconds to wait for another writer
+    (default ``Settings.write_wait``), then :class:`DatabaseBusy`.  ``notify``
+    receives the "waiting for another kehoach process" message (default:
+    printed on stderr).  Inside an open transaction it nests as a savepoint."""
+    conn: sqlite3.Connection = getattr(db, "conn", db)
+    if conn.in_transaction:
+        name = f"kehoach_{secrets.token_hex(8)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield db
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    _begin_immediate(conn, _default_wait() if wait is None else wait, notify or _stderr)
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
 
 # --------------------------------------------------------------------------- writing
@@ -494,10 +600,20 @@ def _record_split(record) -> tuple[dict, Optional[int]]:
     return row, parent
 
 
-def _insert_document(db: sqlite_utils.Database, source_id: int, doc: Document) -> int:
+@dataclass
+class _Prepared:
+    """One document's rows, built before the write lock is taken."""
+
+    row: dict
+    sections: list[dict]
+    citations: list[dict]
+    records: list[dict]
+    parents: list[Optional[int]]
+
+
+def _prepare_document(doc: Document) -> _Prepared:
     meta = doc.meta
     row = {
-        "source_id": source_id,
         "part": doc.part,
         "start": doc.start,
         "end": doc.end,
@@ -511,37 +627,57 @@ def _insert_document(db: sqlite_utils.Database, source_id: int, doc: Document) -
         "ocr": int(bool(doc.ocr)),
         "superseded": 0,
     }
-    doc_id = db["documents"].insert(row).last_pk
-    if doc.sections:
-        db["sections"].insert_all(
-            {
-                "document_id": doc_id,
-                "label": s.label,
-                "title": s.title,
-                "marker": s.marker,
-                "start": s.start,
-                "end": s.end,
-                "level": s.level,
-                "title_folded": fold(s.title),
-                "text_folded": fold(doc.text[s.start : s.end]),
-            }
-            for s in doc.sections
-        )
-    if meta.cites:
-        db["citations"].insert_all(
-            {"document_id": doc_id, **c.model_dump(include=set(CITATIONS))} for c in meta.cites
-        )
-    ids: list[int] = []
-    parents: list[Optional[int]] = []
-    records = db["records"]
+    sections = [
+        {
+            "label": s.label,
+            "title": s.title,
+            "marker": s.marker,
+            "start": s.start,
+            "end": s.end,
+            "level": s.level,
+            "title_folded": fold(s.title),
+            "text_folded": fold(doc.text[s.start : s.end]),
+        }
+        for s in doc.sections
+    ]
+    citations = [c.model_dump(include=set(CITATIONS)) for c in meta.cites or []]
+    records, parents = [], []
     for record in doc.records:
-        row, parent = _record_split(record)
-        row["document_id"] = doc_id
-        ids.append(records.insert(row).last_pk)
+        rec, parent = _record_split(record)
+        records.append(rec)
         parents.append(parent)
-    for rec_id, parent in zip(ids, parents):
+    return _Prepared(row, sections, citations, records, parents)
+
+
+def _sql_value(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bytes)):
+        return value
+    if isinstance(value, (dict, list, tuple)):
+        return _json(value)
+    return str(value)
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> list[int]:
+    """Insert rows (dicts) with plain SQL, one statement per set of columns; return their ids."""
+    ids = []
+    conn = db.conn
+    for row in rows:
+        cols = list(row)
+        sql = (f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
+               f'VALUES ({", ".join("?" * len(cols))})')
+        ids.append(conn.execute(sql, [_sql_value(row[c]) for c in cols]).lastrowid)
+    return ids
+
+
+def _insert_document(db: sqlite_utils.Database, source_id: int, doc: Union[_Prepared, Document]) -> int:
+    prep = doc if isinstance(doc, _Prepared) else _prepare_document(doc)
+    (doc_id,) = _insert_rows(db, "documents", [{"source_id": source_id, **prep.row}])
+    _insert_rows(db, "sections", [{"document_id": doc_id, **r} for r in prep.sections])
+    _insert_rows(db, "citations", [{"document_id": doc_id, **r} for r in prep.citations])
+    ids = _insert_rows(db, "records", [{"document_id": doc_id, **r} for r in prep.records])
+    for rec_id, parent in zip(ids, prep.parents):
         if parent is not None and 0 <= parent < len(ids) and ids[parent] != rec_id:
-            records.update(rec_id, {"parent_record_id": ids[parent]})
+            db.conn.execute("UPDATE records SET parent_record_id = ? WHERE id = ?", [ids[parent], rec_id])
     return doc_id
 
 
@@ -588,9 +724,10 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Doc
     row gets ``version`` + 1, the old row's ``superseded_by`` is set and its
     documents are marked ``superseded``.
     """
-    t0 = time.perf_counter()
     info = _source_row(source_info)
-    with db.atomic():
+    prepared = [_prepare_document(doc) for doc in docs]  # before taking the write lock
+    with write_transaction(db):
+        t0 = time.perf_counter()
         existing = current_source(db, info.get("sha256"))
         if existing:
             return existing["id"]
@@ -606,8 +743,8 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Doc
         ).fetchone()[0]
         info.update(status="ok", error=None, version=version + 1, n_documents=len(docs))
         source_id = db["sources"].insert(info).last_pk
-        for doc in docs:
-            _insert_document(db, source_id, doc)
+        for prep in prepared:
+            _insert_document(db, source_id, prep)
         # earlier failed / skipped attempts at this path are out of date now
         db.execute("DELETE FROM sources WHERE path = ? AND status IN ('failed', 'skipped')", [info["path"]])
         for old in previous:
@@ -621,7 +758,7 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Doc
 def _record_status(db: sqlite_utils.Database, source_info: dict, status: str, error: str, **extra) -> int:
     info = _source_row(source_info)
     info.update(status=status, error=error, **extra)
-    with db.atomic():
+    with write_transaction(db):
         latest = _latest_for_path(db, info["path"])
         # the same outcome again for the same content: refresh that row, do not add one
         if latest and latest["status"] == status and latest["sha256"] == info.get("sha256"):

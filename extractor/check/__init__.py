@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from ..store import write_transaction
 from .data import Doc, load_documents
 from .flags import Flag, Passage
 from .link import Link, resolve, set_manual_link, store_links, unresolved_flags
@@ -99,7 +100,7 @@ def store_flags(db, flags: list[Flag]) -> dict:
     existing = {r["id"]: r for r in db.query("SELECT id, status, first_seen FROM flags")}
     counts = {"new": 0, "seen": 0, "reopened": 0, "resolved": 0}
     current: set[str] = set()
-    with db.atomic():
+    with write_transaction(db):  # BEGIN IMMEDIATE: waits for other writers
         for f in flags:
             if f.id in current:
                 continue

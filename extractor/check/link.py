@@ -25,6 +25,7 @@ from typing import Optional
 from ..citations import issuer_code
 from ..errors import KehoachError
 from ..fold import fold
+from ..store import write_transaction
 from .config import level_rank, rx, section
 from .data import Doc, number_key
 from .flags import Flag, Passage
@@ -272,7 +273,7 @@ def _manual_links(db, docs: list[Doc]) -> dict[int, int]:
 
 def store_links(db, links: dict[int, Link]) -> None:
     """Write ``documents.parent_id``/``parent_by`` (manual links are left as they are)."""
-    with db.atomic():
+    with write_transaction(db):  # BEGIN IMMEDIATE: waits for other writers
         for cid, link in links.items():
             row = db.execute("SELECT parent_id, parent_by FROM documents WHERE id = ?", [cid]).fetchone()
             if row is None:
@@ -294,7 +295,7 @@ def set_manual_link(db, child_key: str, parent_key: Optional[str]) -> tuple[dict
 
     child = find_document(db, child_key)
     if parent_key is None:
-        with db.atomic():
+        with write_transaction(db):  # BEGIN IMMEDIATE: waits for other writers
             db["documents"].update(child["id"], {"parent_id": None, "parent_by": None})
         return child, None
     parent = find_document(db, parent_key)
@@ -309,7 +310,7 @@ def set_manual_link(db, child_key: str, parent_key: Optional[str]) -> tuple[dict
         seen.add(cur["id"])
         nxt = db.execute("SELECT id, parent_id FROM documents WHERE id = ?", [cur["parent_id"]]).fetchone()
         cur = {"id": nxt[0], "parent_id": nxt[1]} if nxt else None
-    with db.atomic():
+    with write_transaction(db):  # BEGIN IMMEDIATE: waits for other writers
         db["documents"].update(child["id"], {"parent_id": parent["id"], "parent_by": "manual"})
     return child, parent
 
