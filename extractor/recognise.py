@@ -128,6 +128,20 @@ def find_values(text: str) -> list[Value]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _per_head():
+    ph = load_rules("units").get("per_head") or {}
+    return re.compile(ph.get("words", r"(?!)"), re.I), dict(ph.get("units") or {})
+
+
+def per_head_unit(unit: str, before: str) -> str:
+    """``triệu đồng/năm`` of an income whose subject is per head becomes ``triệu đồng/người/năm``."""
+    words, units = _per_head()
+    if unit in units and words.search(before[-160:]):
+        return units[unit]
+    return unit
+
+
 # --------------------------------------------------------------------------- money
 
 
@@ -194,51 +208,54 @@ def find_years(text: str) -> list[YearMention]:
 
 @dataclass
 class DateMention:
-    start: int  # the whole expression, from "trước"
+    start: int  # the whole expression, from the cue word ("trước", "vào", "từ")
     end: int
     date: str  # ISO, YYYY-MM or YYYY; "--MM-DD" when the year is missing
-    kind: str  # before | within
+    kind: str  # before | within | at | window (rules/deadlines.yml "cues")
+    precision: str = "day"  # day | month | quarter | year
+    cue: str = ""  # the cue as written
 
 
-_Q_END = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
-_DEADLINE_RES = [
-    # trước ngày 20/9/2025, chậm nhất ngày 05/10, hạn chót ngày 15 tháng 12 năm 2023
-    (re.compile(r"(?P<w>trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|không\s+muộn\s+hơn|hoàn\s+thành\s+trong|đến)\s+(?:ngày\s+)?(?P<d>\d{1,2})\s*(?:/|-|\s+tháng\s+)(?P<m>\d{1,2})(?:\s*(?:/|-|\s+năm\s+)(?P<y>\d{4}))?" + _WORD_END, re.I), "day"),
-    # trước tháng 10 năm 2022, trước tháng 10/2022
-    (re.compile(r"(?P<w>trước|chậm\s+nhất(?:\s+(?:là|vào))?|trong)\s+tháng\s+(?P<m>\d{1,2})(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})" + _WORD_END, re.I), "month"),
-    # trong quý III năm 2024
-    (re.compile(r"(?P<w>trước|trong|chậm\s+nhất(?:\s+(?:là|vào))?)\s+quý\s+(?P<q>IV|III|II|I|[1-4])(?:\s*/\s*|\s+năm\s+)(?P<y>\d{4})" + _WORD_END, re.I), "quarter"),
-    # trước năm 2025, trong năm 2022
-    (re.compile(r"(?P<w>trước|trong|chậm\s+nhất(?:\s+(?:là|vào))?)\s+năm\s+(?P<y>(?:19|20)\d\d)" + _WORD_END + r"(?!\s*[-–])", re.I), "year"),
-]
+@functools.lru_cache(maxsize=1)
+def _date_res():
+    """(regex, precision) per date form, each led by any cue (rules/deadlines.yml)."""
+    r = load_rules("deadlines")
+    cues = "|".join(f"(?P<{kind}>{'|'.join(f'(?:{c})' for c in pats)})" for kind, pats in r["cues"].items())
+    lead = r"(?<![\p{L}\p{N}])(?:" + cues + r")\s+(?:" + r["cue_modifier"] + r"\s+)?"
+    out = [(re.compile(r"(?<![\p{L}\p{N}])(?P<window>" + r["window"] + ")" + _WORD_END, re.I), "day")]
+    for precision in ("day", "month", "quarter", "year"):
+        out.append((re.compile(lead + "(?:" + r["forms"][precision] + ")" + _WORD_END, re.I), precision))
+    return out, {str(k): v for k, v in r["quarter_end"].items()}
 
 
 def find_dates(text: str) -> list[DateMention]:
-    """Dated obligations: ``trước ngày 20/9/2025``, ``trước tháng 10 năm 2022``, ``trước năm 2025``."""
+    """Dates a task is due by: ``trước ngày 20/9/2025``, ``trong tháng 6 năm 2019``,
+    ``vào cuối năm 2023``, ``trước tháng 9.2020``, ``từ ngày 16 - 22/3/2018`` (the end date)."""
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for rx, kind in _DEADLINE_RES:
+    res, q_end = _date_res()
+    for rx, precision in res:
         for m in rx.finditer(text):
             if any(not (m.end() <= a or m.start() >= b) for a, b in taken):
                 continue
-            w = m.group("w").lower()
-            within = w.startswith("trong")
-            y = m.groupdict().get("y")
-            if kind == "day":
+            kind = next(k for k in ("window", "before", "within", "at") if m.groupdict().get(k))
+            y = m.group("y")
+            if precision == "day":
                 d, mo = int(m.group("d")), int(m.group("m"))
                 if not (1 <= d <= 31 and 1 <= mo <= 12):
                     continue
                 date = f"{y}-{mo:02d}-{d:02d}" if y else f"--{mo:02d}-{d:02d}"
-            elif kind == "month":
+            elif precision == "month":
                 mo = int(m.group("m"))
                 if not 1 <= mo <= 12:
                     continue
                 date = f"{y}-{mo:02d}"
-            elif kind == "quarter":
-                date = f"{y}-{_Q_END[m.group('q').upper()]:02d}"
+            elif precision == "quarter":
+                date = f"{y}-{q_end[m.group('q').upper()]:02d}"
             else:
                 date = y
-            out.append(DateMention(m.start(), m.end(), date, "within" if within else "before"))
+            cue = m.group(kind)
+            out.append(DateMention(m.start(), m.end(), date, kind, precision, cue))
             taken.append((m.start(), m.end()))
     out.sort(key=lambda d: d.start)
     return out
