@@ -41,10 +41,10 @@ from typing import Any, Iterable, Optional
 
 from .normalise import collapse  # the FORMAT.md anchor text form (one definition)
 
-RECORD_TYPES = ("target", "funding", "deadline", "assignment")
+RECORD_TYPES = ("target", "funding", "deadline", "assignment", "status")
 
 #: the key figure of each record type (decides a match)
-KEY_FIELD = {"target": "value", "funding": "amount_vnd", "deadline": "date", "assignment": "agency"}
+KEY_FIELD = {"target": "value", "funding": "amount_vnd", "deadline": "date", "assignment": "agency", "status": "value"}
 
 #: fields reported as accuracies over matched pairs
 SCORED_FIELDS = {
@@ -52,6 +52,7 @@ SCORED_FIELDS = {
     "funding": ("role",),
     "deadline": (),
     "assignment": ("criteria",),
+    "status": ("unit", "as_of"),
 }
 
 #: every field FORMAT.md says a gold record of a type carries (besides doc/type/anchor)
@@ -60,6 +61,7 @@ GOLD_FIELDS = {
     "funding": ("amount_vnd", "role"),
     "deadline": ("date",),
     "assignment": ("agency", "criteria"),
+    "status": ("value",),
 }
 
 COMPARATORS = (">=", "<=", "=", "range", "maintain", "increase", "decrease")
@@ -149,7 +151,7 @@ def _agency_agrees(gold: Any, pred: Any) -> bool:
 
 def key_agrees(rtype: str, gold: dict, pred: dict) -> bool:
     """Whether the key figure of a gold and a predicted record of type ``rtype`` agrees."""
-    if rtype == "target":
+    if rtype in ("target", "status"):
         return gold.get("value") is not None and numbers_agree(gold.get("value"), pred.get("value"))
     if rtype == "funding":
         return _amount_agrees(gold.get("amount_vnd"), pred.get("amount_vnd"))

@@ -763,6 +763,10 @@ def extract_meta(text: str, *, attachment_of: DocMeta | None = None) -> DocMeta:
         meta.signer, prov["signer"] = closing.signer, "signature"
     if meta.date is None and closing.date:
         meta.date, prov["date"] = closing.date, "signature"
+    if meta.date is None:  # a portal or newspaper page: the dateline under its headline
+        dl = dateline(text)
+        if dl:
+            meta.date, prov["date"] = dl, "dateline"
 
     # ---- opening sentence
     pre_end = fm.preamble[1] if fm.preamble[1] > fm.preamble[0] else min(len(text), body_start + 1500)
@@ -1049,6 +1053,25 @@ _BARE_RANGE_RE = regex.compile(r"(?<![\d/.-])(?P<a>20\d\d)\s*[-–—]\s*(?P<b>2
 _PERIOD_YEAR_RE = regex.compile(
     r"(?i)(?<!(?:trước|đến|sau|từ|tới|vào|cuối|đầu|tháng\s+\d{1,2}[,]?)\s+)năm\s+(?P<y>(?:19|20)\d\d)(?![\d/])"
 )
+
+
+_DATELINE_RE = regex.compile(
+    r"^[^\n]{0,40}?(?<![\d/.])(?:\d{1,2}:\d{2},?\s*)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)(?:\s+\d{1,2}:\d{2})?\s*$",
+    regex.M,
+)
+
+
+def dateline(text: str, within: int = 800) -> str | None:
+    """The publication date of a web page or newspaper article: a line near the top that is
+    a date, maybe with a time or a by-line (``16:46, 29/09/2022``, ``VĂN MẾN 09/08/2016 07:50``)."""
+    for m in _DATELINE_RE.finditer(text[:within]):
+        line = m.group(0)
+        if regex.search(r"\b(?:ngày|Số|số)\b", line):
+            continue  # a document date or number, read elsewhere
+        d, mo, y = int(m.group("d")), int(m.group("m")), int(m.group("y"))
+        if 1 <= d <= 31 and 1 <= mo <= 12:
+            return f"{y}-{mo:02d}-{d:02d}"
+    return None
 
 
 def period_of(title: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 
@@ -31,6 +32,29 @@ class Context:
     _quotes: list = field(default_factory=list)
     sent_index: dict = field(default_factory=dict)  # sentence start -> position in sents
     by_para: dict = field(default_factory=dict)  # paragraph index -> its sentences
+    sent_starts: list = field(default_factory=list)
+    roles: dict = field(default_factory=dict)  # sentence start -> Role its last figure took from a cue
+
+    @property
+    def doc_year(self) -> int | None:
+        """The year the document was issued or published (for past/future years and ``đến nay``)."""
+        if self.meta.date and self.meta.date[:4].isdigit():
+            return int(self.meta.date[:4])
+        return self.plan_year
+
+    @property
+    def planning_doc(self) -> bool:
+        """The document is itself a plan, resolution, guidance … (not a report or an article)."""
+        from .roles import PLANNING_TYPES
+
+        return (self.meta.doc_type or "").upper() in PLANNING_TYPES
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence holding ``offset``."""
+        i = bisect.bisect_right(self.sent_starts, offset) - 1
+        if i >= 0 and self.sents[i].start <= offset < self.sents[i].end:
+            return self.sents[i]
+        return None
 
     def section(self, offset: int) -> Section | None:
         return section_at(self.sections, offset)
@@ -52,6 +76,7 @@ def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:
     ctx = Context(text=text, can=canonical(text), meta=meta, sections=sections, paras=paras, sents=sents)
     ctx._quotes = quoted_spans(text)
     ctx.sent_index = {s.start: i for i, s in enumerate(sents)}
+    ctx.sent_starts = [s.start for s in sents]
     for s in sents:
         ctx.by_para.setdefault(s.para, []).append(s)
     # the body starts at the first numbered section (title and preamble come before)

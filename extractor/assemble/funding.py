@@ -6,10 +6,14 @@ import functools
 
 import regex as re
 
-from ..model import Funding
-from ..recognise import find_money
+from ..model import Funding, Status
+from ..recognise import NUM, Value, find_money, parse_number
 from ..rules import load_rules
 from .context import Context, target_rules, topic_of
+from .roles import NONE, RESULT, Role, cue_hits, is_anecdote, not_a_record, role_in_sentence
+from .status import status_record
+
+_NUM_UNIT_RE = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>.+)$")
 
 _RANK = {"arabic": 1, "letter": 1, "roman": 0}
 
@@ -39,11 +43,13 @@ def _source(text: str) -> str | None:
     return None
 
 
-def funding_in(ctx: Context) -> list[Funding]:
-    """All money amounts of a document with their role and the total or item they break down."""
+def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
+    """All money amounts of a document: funding (with its role and the total or item it breaks
+    down), and money the text reports as already mobilised or spent (status records)."""
     R = _rules()
     status = target_rules()["status_sections"]
     out: list[Funding] = []
+    results: list[Status] = []  # money already mobilised or spent
     stack: list[tuple[float, int]] = []  # open parents: (rank, index in out)
     totals: dict[str, int] = {}  # top-level section label -> index of its total
     last_head = ""
@@ -51,9 +57,10 @@ def funding_in(ctx: Context) -> list[Funding]:
         if p.start < ctx.body_start:
             continue
         chain = ctx.chain(p.start)
-        if any(status.search(s.title) for s in chain):
-            continue
         moneys = find_money(p.text)
+        if any(status.search(s.title) for s in chain):
+            results.extend(_results_section_money(ctx, p, moneys, chain))
+            continue
         rank = _rank(p)
         if not moneys:
             if p.kind == "roman" or (p.kind in ("arabic", "letter") and not stack):
@@ -77,6 +84,11 @@ def funding_in(ctx: Context) -> list[Funding]:
             sent = next((s for s in sents if s.start <= a_start < s.end), None)
             if sent is None:
                 continue
+            role_of = money_role(ctx, sent, a_start, a_start + len(m.text), p)
+            if role_of is not None:
+                if role_of.role == RESULT:
+                    results.append(money_status(ctx, sent, m, a_start, role_of, chain))
+                continue
             lead = ctx.text[sent.start:a_start]
             if not lead.strip() and pi > 0 and ctx.paras[pi - 1].text.rstrip().endswith(":"):
                 lead = ctx.paras[pi - 1].text + " " + lead
@@ -92,6 +104,8 @@ def funding_in(ctx: Context) -> list[Funding]:
                 role = "item"
             elif top in totals:
                 role, parent = "component", totals[top]
+            elif _source(lead[-120:]):
+                role = "component"  # a lone source-specific amount whose total is not given
             else:
                 role = "item"
             if role == "total":
@@ -123,4 +137,40 @@ def funding_in(ctx: Context) -> list[Funding]:
             stack.append((rank, len(out) - 1 if R["opens"].search(p.text[-30:]) else first_in_para))
         if p.kind in ("bullet", "arabic", "letter"):
             last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
+    return out, results
+
+
+def money_role(ctx: Context, sent, a_start: int, a_end: int, para) -> Role | None:
+    """None for money the programme needs or plans (funding); a result or no-record role otherwise."""
+    can = ctx.can[sent.start:sent.end]
+    pos = a_start - sent.start
+    if is_anecdote(ctx.can[para.start:a_start]):
+        return Role(NONE, "chuyện một hộ, một người / anecdote")
+    if not_a_record(can, pos, a_end - sent.start, None, None, None):
+        return Role(NONE, "không phải bản ghi / not a record")
+    role = role_in_sentence(cue_hits(can, ctx.doc_year, ctx.planning_doc), pos, can=can)
+    if role is not None and role.role == RESULT:
+        return role
+    return None
+
+
+def money_status(ctx: Context, sent, m, a_start: int, role: Role, chain) -> Status:
+    """A money figure reported as already achieved, with its unit as written (``trên 500 tỷ đồng``)."""
+    num = _NUM_UNIT_RE.match(m.text)
+    value = parse_number(num.group("n")) if num else m.amount_vnd
+    unit = re.sub(r"\s+", " ", num.group("u")) if num else "đồng"
+    v = Value(a_start - sent.start, a_start - sent.start + len(m.text), 0, 0, value, None, unit, "money", None, None, m.text)
+    return status_record(ctx, sent, v, role, section=chain[-1].label if chain else None,
+                         topic=topic_of(sent.text, [s.title for s in chain][::-1]), subject=None, comparator=None)
+
+
+def _results_section_money(ctx: Context, p, moneys, chain) -> list[Status]:
+    out = []
+    for m in moneys:
+        a_start = p.start + m.start
+        sent = ctx.sentence_at(a_start)
+        if sent is None or money_role(ctx, sent, a_start, a_start + len(m.text), p) is not None and \
+                money_role(ctx, sent, a_start, a_start + len(m.text), p).role == NONE:
+            continue
+        out.append(money_status(ctx, sent, m, a_start, Role(RESULT, "mục kết quả / results section"), chain))
     return out

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import regex as re
 
-from ..model import Target
-from ..recognise import CITATION_RE, Value, find_values, find_years
+from dataclasses import replace
+
+from ..model import Status, Target
+from ..recognise import CITATION_RE, Value, find_values, find_years, per_head_unit
 from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
 from .criteria import criterion_in, set_in
+from .roles import COMMITMENT, RESULT, Role, cue_hits, is_anecdote, list_value_re, not_a_record, role_in_sentence
+from .status import status_record
 
 # a task sentence in a plan's own sections ("Nạo vét 3,5 km kênh", "Trồng mới 2 km") commits too
 _TASK_VERB = re.compile(r"^\s*(?:[-+•*]\s*)?(?:\w+\s+){0,2}?(?:nạo\s+vét|trồng|mở\s+rộng|nâng\s+cấp|xây\s+dựng|làm|cứng\s+hóa|bê\s+tông\s+hóa|kiên\s+cố\s+hóa|sửa\s+chữa|cải\s+tạo|lắp\s+đặt|hỗ\s+trợ|đào\s+tạo|thành\s+lập|phát\s+triển|chuyển\s+đổi)\b", re.I)
 _CRIT_NUMBER_BEFORE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*$|\bsố\s*$|(?:Điều|khoản|mục)\s*$", re.I)
-_NOT_AFTER = re.compile(r"^\s*(?:chưa|đã\s+(?:đạt|được))", re.I)
+_NOT_AFTER = re.compile(r"^\s*chưa\b", re.I)
+_DONE_RIGHT_AFTER = re.compile(r"^\s*đã\s+(?:đạt|được)", re.I)
+_DONE_AFTER = re.compile(r"^[^,;.]{0,25}?\bđã\s+(?:đạt|được|hoàn\s+thành|về\s+đích)", re.I)
 _SCOPE_RE = re.compile(r"(?:xã|huyện|thôn|bản|làng|xóm)\s+(?P<n>[A-ZĐÀ-Ỹ][\w]*(?:\s+[A-ZĐÀ-Ỹ][\w]*){0,3})\s*:\s*$")
 _PAREN_NAMES_RE = re.compile(r"^\s*\((?:xã\s+)?(?P<n>[A-ZĐÀ-Ỹ][^()]{1,80})\)")
 _SUBJ_AFTER_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?P<s>(?:số\s+|các\s+)?[^,;().:]{3,90})")
@@ -90,7 +96,39 @@ def _subject(s_text: str, v: Value, clause_from: int) -> str | None:
     return after or None
 
 
-def targets_in(ctx: Context, sent) -> list[Target]:
+def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in_results: bool, committed: bool) -> Role | None:
+    """The role of one figure (rules/roles.yml); None when it is no record."""
+    r = target_rules()
+    role = role_in_sentence(hits, v.start, strong_only=in_results, can=can)
+    if role is None and r["status_words"].search(can[cstart:v.start]):
+        role = Role(RESULT, "từ chỉ hiện trạng / status words")
+    if role is None and not committed and _DONE_AFTER.match(can[v.end:]):
+        role = Role(RESULT, "đã đạt/được sau số / 'đã' after the figure")
+    if role is None and carried is not None:
+        role = Role(carried.role, f"{carried.reason} (câu trước / previous sentence)")
+    if role is None and in_results:
+        role = Role(RESULT, "mục kết quả / results section")
+    if role is None and list_value_re().search(can[cstart:v.start]):
+        role = Role(COMMITMENT, "danh sách chỉ tiêu (nhãn: giá trị) / indicator list")
+    if role is None and committed:
+        role = Role(COMMITMENT, "từ cam kết / commitment word")
+    return role
+
+
+def _carried(ctx: Context, sent) -> Role | None:
+    """A result read in the previous sentence of the same paragraph carries over."""
+    i = ctx.sent_index[sent.start]
+    if i == 0:
+        return None
+    prev = ctx.sents[i - 1]
+    if prev.para != sent.para:
+        return None
+    role = ctx.roles.get(prev.start)
+    return role if role is not None and role.role == RESULT else None
+
+
+def targets_in(ctx: Context, sent) -> list[Target | Status]:
+    """The figures of one sentence: targets (commitments) and status records (results)."""
     r = target_rules()
     text = sent.text
     can = ctx.can[sent.start:sent.end]
@@ -98,13 +136,17 @@ def targets_in(ctx: Context, sent) -> list[Target]:
         return []
     chain = ctx.chain(sent.start)
     titles = [s.title for s in chain]
-    if any(r["status_sections"].search(t) for t in titles) or any(r["funding_sections"].search(t) for t in titles[-1:]):
+    if any(r["funding_sections"].search(t) for t in titles[-1:]):
         return []
-    if not r["commitment_words"].search(can) and not _TASK_VERB.search(can):
-        return []
+    in_results = any(r["status_sections"].search(t) for t in titles)
+    committed = bool(r["commitment_words"].search(can) or _TASK_VERB.search(can))
+    hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
+    carried = _carried(ctx, sent)
+    para = ctx.paras[sent.para]
     cites = [(m.start(), m.end()) for m in CITATION_RE.finditer(text)]
-    out: list[Target] = []
+    out: list[Target | Status] = []
     prev = None
+    prev_end = None
     for v in find_values(text):
         if ctx.in_quotes(sent.start + v.start, sent.start + v.end):
             continue
@@ -113,64 +155,91 @@ def targets_in(ctx: Context, sent) -> list[Target]:
         pre = can[: v.start]
         if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
             continue
-        if _NOT_AFTER.match(can[v.end:]):
+        if _NOT_AFTER.match(can[v.end:]) or (committed and _DONE_RIGHT_AFTER.match(can[v.end:])):
+            continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description
+        if not_a_record(can, v.start, v.end, prev_end, v.unit, v.fraction):
+            prev_end = v.end
+            continue
+        prev_end = v.end
+        if is_anecdote(ctx.can[para.start:sent.start + v.start]):
             continue
         cstart = clause_start(text, v.start)
-        cfrom = trong_do_start(can, cstart, v.start)
-        if r["status_words"].search(can[cstart:v.start]):
+        role = _role(ctx, sent, can, v, cstart, hits, carried, in_results, committed)
+        if role is None:
             continue
+        if role.reason and role.role == RESULT and "previous sentence" not in role.reason and role.reason != "mục kết quả / results section":
+            ctx.roles[sent.start] = role
+        elif role.role == RESULT and sent.start not in ctx.roles:
+            ctx.roles[sent.start] = role
+        cfrom = trong_do_start(can, cstart, v.start)
         comp = comparator_for(ctx, text, can, v, cfrom, prev)
         prev = (v, comp)
-        year = year_before(ctx, sent, v.start)
-        year_from = "sentence" if year else None
-        if year is None:  # "… đạt tiêu chí số 19 đến năm 2025": a year later in the same clause
-            after_years = [y for y in find_years(text[v.end:_clause_end(text, v.end)])]
-            if after_years:
-                year, year_from = after_years[0].year, "sentence"
-        if year is None:
-            year, year_from = context_year(ctx, sent)
-        scope = None
-        sm = _SCOPE_RE.search(text[: v.start])
-        if sm:
-            scope = sm.group("n")
-        else:
-            pm = _PAREN_NAMES_RE.match(text[v.end:])
-            if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản") and v.value <= 3:
-                scope = pm.group("n").strip()
-        subject = _subject(text, v, cstart)
-        clause_end = _clause_end(text, v.end)
-        clause = text[cstart:clause_end]
-        baseline = None
-        bm = re.search(r"so\s+với\s+(?:năm\s+)?(\d{4})", text[v.end:clause_end])
-        if bm:
-            baseline = bm.group(0)
-        crit = criterion_in(text[v.end:clause_end])
-        tset = set_in(text[v.end:clause_end]) if crit or re.search(r"nâng\s+cao|kiểu\s+mẫu", text[v.end:clause_end]) else None
-        out.append(
-            Target(
-                quote=text,
-                start=sent.start,
-                end=sent.end,
-                section=(chain[-1].label if chain else None),
-                confidence=0.85 if year_from in ("sentence", "section_title", "previous_sentence") else 0.7,
-                topic=topic_of(clause[max(0, v.start - cstart - 80):], titles[::-1]),
-                value=v.value,
-                value_max=v.value_max,
-                unit=v.unit,
-                comparator=comp,
-                year=year,
-                subject=subject,
-                criterion=crit,
-                criteria_set=tset,
-                scope=scope,
-                fraction=v.fraction,
-                baseline=baseline,
-                value_text=v.text,
-                value_start=sent.start + v.start,
-                value_end=sent.start + v.end,
-            )
-        )
+        out.append(_record(ctx, sent, v, role, comp, cstart, chain, titles))
     return out
+
+
+def _record(ctx: Context, sent, v: Value, role: Role, comp: str, cstart: int, chain, titles) -> Target | Status:
+    text = sent.text
+    scope = None
+    sm = _SCOPE_RE.search(text[: v.start])
+    if sm:
+        scope = sm.group("n")
+    else:
+        pm = _PAREN_NAMES_RE.match(text[v.end:])
+        if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản") and v.value <= 3:
+            scope = pm.group("n").strip()
+    subject = _subject(text, v, cstart)
+    clause_end = _clause_end(text, v.end)
+    clause = text[cstart:clause_end]
+    crit = criterion_in(text[v.end:clause_end])
+    tset = set_in(text[v.end:clause_end]) if crit or re.search(r"nâng\s+cao|kiểu\s+mẫu", text[v.end:clause_end]) else None
+    unit = per_head_unit(v.unit, ctx.can[sent.start:sent.start + v.start])
+    if unit != v.unit:
+        v = replace(v, unit=unit)
+    topic = topic_of(clause[max(0, v.start - cstart - 80):], titles[::-1])
+    section = chain[-1].label if chain else None
+    if role.role == RESULT:
+        return status_record(ctx, sent, v, role, section=section, topic=topic, subject=subject, comparator=comp,
+                             criterion=crit, criteria_set=tset, scope=scope)
+    year, year_from = _target_year(ctx, sent, v, text)
+    baseline = None
+    bm = re.search(r"so\s+với\s+(?:năm\s+)?(\d{4})", text[v.end:clause_end])
+    if bm:
+        baseline = bm.group(0)
+    return Target(
+        quote=text,
+        start=sent.start,
+        end=sent.end,
+        section=section,
+        confidence=0.85 if year_from in ("sentence", "section_title", "previous_sentence", "intro") else 0.7,
+        topic=topic,
+        value=v.value,
+        value_max=v.value_max,
+        unit=v.unit,
+        comparator=comp,
+        year=year,
+        subject=subject,
+        criterion=crit,
+        criteria_set=tset,
+        scope=scope,
+        fraction=v.fraction,
+        baseline=baseline,
+        value_text=v.text,
+        value_start=sent.start + v.start,
+        value_end=sent.start + v.end,
+        role_reason=role.reason,
+    )
+
+
+def _target_year(ctx: Context, sent, v: Value, text: str) -> tuple[int | None, str | None]:
+    year = year_before(ctx, sent, v.start)
+    if year:
+        return year, "sentence"
+    # "… đạt tiêu chí số 19 đến năm 2025": a year later in the same clause
+    after_years = find_years(text[v.end:_clause_end(text, v.end)])
+    if after_years:
+        return after_years[0].year, "sentence"
+    return context_year(ctx, sent)
 
 
 def _clause_end(text: str, pos: int) -> int:

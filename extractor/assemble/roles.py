@@ -1,0 +1,143 @@
+"""What a figure is, before it becomes a record: a commitment, a result, or nothing.
+
+A reader tells ``phấn đấu có thêm 10 xã`` (a commitment: a target) from ``hiện có
+299 xã`` (a result: a ``status`` record) by the words around the figure, the
+sentence before it, and the section it sits in.  The cue words live in
+``rules/roles.yml``; this module applies them in the order that file describes and
+says which cue decided (``Role.reason``, stored as the record's ``role_reason``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex as re
+
+from ..rules import load_rules
+
+COMMITMENT, RESULT, NONE = "commitment", "result", "none"
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str  # commitment | result | none
+    reason: str  # the cue that decided, in words
+
+
+@dataclass(frozen=True)
+class _Cue:
+    name: str
+    role: str
+    rx: re.Pattern
+    future_year: bool = False
+    strong: bool = False  # decides even inside a results section
+    relative: bool = False  # after the figure in its clause it describes the counted noun
+    past_period: bool = False  # a result only when the year it speaks of has passed
+    weak: bool = False  # only where nothing commits and the document is no plan
+
+
+@functools.lru_cache(maxsize=1)
+def _rules():
+    r = load_rules("roles")
+    cues = [
+        _Cue(c["name"], RESULT, re.compile(c["pattern"], re.I), relative=bool(c.get("relative")),
+             past_period=bool(c.get("past_period")), weak=bool(c.get("weak")))
+        for c in r["result_cues"]
+    ]
+    cues += [
+        _Cue(c["name"], COMMITMENT, re.compile(c["pattern"], re.I), bool(c.get("future_year")), bool(c.get("strong")))
+        for c in r["commitment_cues"]
+    ]
+    nr = r["not_record"]
+    return {
+        "cues": cues,
+        "before": [(c["name"], c.get("unit"), re.compile(c["pattern"], re.I)) for c in nr["before"]],
+        "after": [(c["name"], c.get("unit"), re.compile(c["pattern"], re.I)) for c in nr["after"]],
+        "full_set_fraction": bool(nr.get("full_set_fraction")),
+        "anecdote": re.compile(r["anecdote"]),
+        "list_value": re.compile(r["indicator_list_value"], re.I),
+    }
+
+
+def list_value_re() -> re.Pattern:
+    """A figure that is the value of an indicator-list item: ``Tỷ lệ hộ nghèo: dưới 3%``."""
+    return _rules()["list_value"]
+
+
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+_PAREN_RE = re.compile(r"\([^()]*\)")
+PLANNING_TYPES = {"KẾ HOẠCH", "ĐỀ ÁN", "NGHỊ QUYẾT", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "QUYẾT ĐỊNH", "CHỈ THỊ", "PHƯƠNG ÁN"}
+
+
+def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list[tuple[int, int, str, str, bool, bool]]:
+    """Every role cue in ``can`` (canonical text): (start, end, role, name, strong, relative).
+
+    A ``đến năm YYYY`` cue is a commitment when YYYY is not before the document's
+    year (or the document is undated), and a result when it is.
+    """
+    hits = []
+    for cue in _rules()["cues"]:
+        if cue.weak and planning_doc:
+            continue
+        for m in cue.rx.finditer(can):
+            role = cue.role
+            if cue.future_year:
+                y = int(m.group("year"))
+                if doc_year and y < doc_year:
+                    hits.append((m.start(), m.end(), RESULT, f"năm {y} đã qua", False, False))
+                    continue
+            if cue.past_period:
+                years = [int(y) for y in _YEAR_RE.findall(can[: m.start()])]
+                if years and (doc_year is None or years[-1] >= doc_year):
+                    continue  # "năm 2025 ước đạt …" in a 2025 plan: an estimate of what is to come
+            hits.append((m.start(), m.end(), role, cue.name, cue.strong, cue.relative))
+    hits.sort()
+    if any(h[2] == COMMITMENT for h in hits):
+        weak = {c.name for c in _rules()["cues"] if c.weak}
+        hits = [h for h in hits if h[3] not in weak]
+    return hits
+
+
+def not_a_record(can: str, start: int, end: int, prev_end: int | None, unit: str | None, fraction) -> str | None:
+    """Why the figure at ``can[start:end]`` is no record (scope, set description …), or None."""
+    R = _rules()
+    before = can[max(0, start - 160):start]
+    after = can[end:end + 80]
+    for name, only, rx in R["before"]:
+        if (only is None or only == unit) and rx.search(before):
+            return name
+    for name, only, rx in R["after"]:
+        if (only is None or only == unit) and rx.search(after):
+            return name
+    if R["full_set_fraction"] and fraction and unit == "tiêu chí" and fraction[0] == fraction[1]:
+        # "48/85 xã đạt chuẩn 19/19 tiêu chí": the standard the counted units meet
+        if prev_end is not None and re.fullmatch(r"[^,;.]{0,40}", can[prev_end:start]):
+            return "N/N tiêu chí (định nghĩa chuẩn)"
+    return None
+
+
+def is_anecdote(para_can_before: str) -> bool:
+    """A paragraph that, up to the figure, tells of one person, household or donor."""
+    return bool(_rules()["anecdote"].search(para_can_before))
+
+
+def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | None = None) -> Role | None:
+    """The nearest cue before ``pos``; else the one kind of cue the sentence holds.
+
+    ``strong_only`` (inside a results section): a commitment needs a strong cue.
+    """
+    if strong_only:
+        hits = [h for h in hits if h[2] == RESULT or h[4]]
+    before = [h for h in hits if h[0] < pos]
+    if before:
+        h = max(before, key=lambda h: h[1])
+        return Role(h[2], h[3])
+    after = hits
+    if can is not None:  # "02 xã (Lê Lai, Đức Long) đã được công nhận": describes what is counted
+        after = [h for h in hits if not (h[5] and re.fullmatch(r"[^,;]*", _PAREN_RE.sub("", can[pos:h[0]])))]
+    kinds = {h[2] for h in after}
+    if len(kinds) == 1:
+        h = after[0]
+        return Role(h[2], f"{h[3]} (cùng câu / same sentence)")
+    return None

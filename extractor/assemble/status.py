@@ -1,0 +1,88 @@
+"""Results already achieved (``status`` records): the figure, and the date it holds at.
+
+``as_of`` is read as a reader would: a date the sentence states (``tính đến
+30/11/2023``, ``đến hết năm 2021``), else the document's own date for ``đến nay``
+/ ``hiện có`` and other present-tense reports, else a year the sentence names
+(``năm 2022``), else a year in the section title (``KẾT QUẢ NĂM 2023``), else null.
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+from ..model import Status
+from ..recognise import Value, find_years
+from .context import Context
+from .roles import Role
+
+_DATE_RE = re.compile(r"\b(?:đến|tới|tính\s+đến|tại\s+thời\s+điểm|thời\s+điểm)\s+(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)\b", re.I)
+_YEAR_END_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b|\b(?:hết|cuối)\s+năm\s+(?P<y2>(?:19|20)\d\d)\b", re.I)
+_NOW_RE = re.compile(r"\b(?:đến\s+nay|hiện\s+(?:nay|có|tại)|tính\s+đến\s+nay|đến\s+thời\s+điểm\s+(?:này|hiện\s+tại))\b", re.I)
+_YEAR_RE = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+
+
+def _date_in(text: str) -> str | None:
+    ms = list(_DATE_RE.finditer(text))
+    if ms:
+        m = ms[-1]
+        d, mo = int(m.group("d")), int(m.group("m"))
+        if 1 <= d <= 31 and 1 <= mo <= 12:
+            return f"{m.group('y')}-{mo:02d}-{d:02d}"
+    ms = list(_YEAR_END_RE.finditer(text))
+    if ms:
+        return ms[-1].group("y") or ms[-1].group("y2")
+    return None
+
+
+def as_of_for(ctx: Context, sent, pos: int) -> str | None:
+    """The date or year a result at ``pos`` (sentence offsets) holds at."""
+    before = sent.text[:pos]
+    got = _date_in(before)
+    if got:
+        return got
+    i = ctx.sent_index.get(sent.start)
+    prev = ctx.sents[i - 1] if i else None
+    same_para = prev is not None and prev.para == sent.para
+    if same_para:  # "Tiến độ … đến 30/9/2015 - Tổng …: 1.286 tiêu chí"
+        got = _date_in(prev.text)
+        if got:
+            return got
+    if _NOW_RE.search(before) or (same_para and _NOW_RE.search(prev.text)):
+        if ctx.meta.date:
+            return ctx.meta.date
+    years = [m.group("y") for m in _YEAR_RE.finditer(sent.text)]
+    if years:
+        return years[-1] if len(set(years)) == 1 else years[0]
+    if ctx.meta.date:
+        return ctx.meta.date
+    for sec in reversed(ctx.chain(sent.start)):
+        ys = find_years(sec.title)
+        if ys:
+            return str(ys[-1].year)
+    return None
+
+
+def status_record(ctx: Context, sent, v: Value, role: Role, *, section, topic, subject, comparator,
+                  criterion=None, criteria_set=None, scope=None) -> Status:
+    return Status(
+        quote=sent.text,
+        start=sent.start,
+        end=sent.end,
+        section=section,
+        confidence=0.8,
+        topic=topic,
+        value=v.value,
+        value_max=v.value_max,
+        unit=v.unit,
+        comparator=comparator,
+        as_of=as_of_for(ctx, sent, v.start),
+        subject=subject,
+        criterion=criterion,
+        criteria_set=criteria_set,
+        scope=scope,
+        fraction=v.fraction,
+        value_text=v.text,
+        value_start=sent.start + v.start,
+        value_end=sent.start + v.end,
+        role_reason=role.reason,
+    )
