@@ -29,6 +29,7 @@ returns (``doc_type`` null) and a warning in ``sources.warnings``
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -50,7 +51,7 @@ from . import store
 from .errors import KehoachError
 from .settings import Settings, load_settings
 
-SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf", ".html", ".htm")
 SKIPPED_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3")
 
 # Messages are "Vietnamese / English", like the readers' (extractor.read).
@@ -58,6 +59,8 @@ FILE_DISAPPEARED = "tệp đã bị xoá hoặc chuyển đi / file disappeared"
 FILE_NOT_FOUND = "không tìm thấy tệp / file not found"
 TIME_LIMIT = "quá thời gian / time limit"
 UNCHANGED = "không đổi / unchanged"
+OUTSIDE_LINK = "liên kết ra ngoài thư mục / symbolic link to {target}, outside the folders given: not followed"
+NO_PLAN = "no plan found"
 
 
 @dataclass
@@ -68,12 +71,15 @@ class FileResult:
     source_id: Optional[int] = None
     documents: int = 0
     pages: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    files: int = 0  # files found; more than len(results) when the batch was interrupted
+    interrupted: Optional[str] = None  # "SIGINT" / "SIGTERM" when a signal stopped the batch
 
     def _with(self, status: str) -> list[FileResult]:
         return [r for r in self.results if r.status == status]
@@ -84,14 +90,30 @@ class IngestSummary:
 
     @property
     def unchanged(self) -> list[FileResult]:
-        return self._with("skipped")
+        return [r for r in self._with("skipped") if (r.error or "").startswith(UNCHANGED)]
+
+    @property
+    def skipped(self) -> list[FileResult]:
+        """Skipped for another reason than being unchanged (a link leading outside the folders)."""
+        return [r for r in self._with("skipped") if not (r.error or "").startswith(UNCHANGED)]
 
     @property
     def failed(self) -> list[FileResult]:
         return self._with("failed")
 
     @property
+    def no_plan(self) -> list[FileResult]:
+        """Stored files in which no plan was recognised (see ``sources.warnings``)."""
+        return [r for r in self.ingested if any(w.startswith(NO_PLAN) for w in r.warnings)]
+
+    @property
+    def not_done(self) -> int:
+        return max(self.files - len(self.results), 0)
+
+    @property
     def exit_code(self) -> int:
+        if self.interrupted:
+            return 143 if self.interrupted == "SIGTERM" else 130
         return 2 if self.failed else 0
 
 
@@ -104,13 +126,35 @@ def _skip_name(name: str) -> bool:
 
 
 def collect_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
-    """The files to ingest, in order, without duplicates.
+    """The files to ingest, in order, without duplicates (see ``collect``)."""
+    return collect(paths)[0]
+
+
+def collect(paths: Iterable[Union[str, Path]]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to ingest, in order, without duplicates, and the links not followed.
 
     Folders are walked recursively (sorted; hidden entries, databases and Office
-    lock files skipped).  A file named explicitly is kept whatever its name; a
+    lock files skipped).  A symbolic link inside a folder is followed only when it
+    leads inside one of the folders given; the others are returned as
+    ``(link, reason)``.  A file named explicitly is kept whatever its name; a
     path that does not exist is kept too (it becomes a failed row)."""
+    paths = list(paths)
     out: list[Path] = []
     seen: set[Path] = set()
+    rejected: list[tuple[Path, str]] = []
+    roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
+
+    def inside(target: Path) -> bool:
+        return any(target == r or target.is_relative_to(r) for r in roots)
+
+    def outside_link(link: Path) -> bool:
+        if not link.is_symlink():
+            return False
+        target = link.resolve()
+        if inside(target):
+            return False
+        rejected.append((link.absolute(), OUTSIDE_LINK.format(target=target)))
+        return True
 
     def add(p: Path) -> None:
         key = p.resolve()
@@ -123,13 +167,16 @@ def collect_files(paths: Iterable[Union[str, Path]]) -> list[Path]:
         if p.is_dir():
             found = []
             for root, dirs, files in os.walk(p):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                found.extend(Path(root) / name for name in files if not _skip_name(name))
+                # a linked folder is not entered: one inside the folders given is walked anyway
+                dirs[:] = [d for d in sorted(dirs) if not d.startswith(".")
+                           and not outside_link(Path(root) / d) and not (Path(root) / d).is_symlink()]
+                found.extend(Path(root) / name for name in files
+                             if not _skip_name(name) and not outside_link(Path(root) / name))
             for f in sorted(found):
                 add(f)
         else:
             add(p)
-    return out
+    return out, rejected
 
 
 def sha256_file(path: Union[str, Path], chunk: int = 1 << 20) -> str:
@@ -147,17 +194,78 @@ def _mb(n: int) -> str:
 # --------------------------------------------------------------------------- extracting (worker side)
 
 _START_QUEUE = None  # set in pool workers: (job token, start time) is put here when a file starts
+_MEMORY_MB = 0  # set in pool workers: their address-space limit
 
 
-def _init_worker(start_queue) -> None:  # pragma: no cover - runs in the worker
-    global _START_QUEUE
+def _init_worker(start_queue, main_pid: Optional[int] = None, memory_mb: int = 0) -> None:  # pragma: no cover
+    """Runs first in every pool worker (its parent is the forkserver, not the batch)."""
+    global _START_QUEUE, _MEMORY_MB
     _START_QUEUE = start_queue
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if main_pid:
+        _die_with(main_pid)
+    if memory_mb:
+        _MEMORY_MB = memory_mb
+        limit_memory(memory_mb)
 
 
-def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: Any = None) -> dict:
+def limit_memory(memory_mb: int) -> None:
+    """Cap this process's address space (RLIMIT_AS): past it allocations raise MemoryError."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        want = memory_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not on this platform
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+        return state not in (b"Z", b"X")  # a zombie is a dead batch not yet reaped
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+
+
+def _die_with(main_pid: int, every: float = 0.5) -> None:
+    """End this worker when the batch process is gone (killed with -9, say).
+
+    A pool worker's parent is the forkserver, which itself only exits when every
+    worker has gone, so neither would ever notice on its own: a daemon thread
+    watches the batch's pid."""
+
+    def watch() -> None:
+        while _alive(main_pid):
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kehoach-parent-watch", daemon=True).start()
+
+
+def _too_large(memory_mb: int) -> str:
+    return (f"tệp quá lớn để đọc / file too large to read within {memory_mb} MB of memory "
+            "(setting KEHOACH_MAX_MEMORY_MB)")
+
+
+def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: Any = None,
+                 max_chars: Optional[int] = None) -> dict:
     """Read and extract one file; never raises.
 
+    ``max_chars`` (default ``Settings.max_chars``) caps the characters read.
     Returns ``{"docs": [...], "format", "encoding", "ocr", "pages", "warnings",
     "seconds_read", "seconds_extract"}`` or ``{"error": message}``."""
     if _START_QUEUE is not None and token is not None:
@@ -169,8 +277,10 @@ def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: An
         from extractor.pipeline import extract_raw
         from extractor.read import read_file
 
+        if max_chars is None:
+            max_chars = load_settings().max_chars
         t0 = time.perf_counter()
-        raw = read_file(path, max_bytes=max_bytes, max_pages=max_pages, ocr=ocr)
+        raw = read_file(path, max_bytes=max_bytes, max_pages=max_pages, ocr=ocr, max_chars=max_chars)
         t1 = time.perf_counter()
         docs = extract_raw(raw)
         t2 = time.perf_counter()
@@ -179,6 +289,8 @@ def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: An
     except FileNotFoundError:
         return {"error": FILE_DISAPPEARED}
     except MemoryError:
+        if _MEMORY_MB:
+            return {"error": _too_large(_MEMORY_MB)}
         return {"error": "hết bộ nhớ / out of memory while reading the file"}
     except Exception as exc:  # a bug: keep the batch going, say where
         tb = traceback.extract_tb(exc.__traceback__)
@@ -210,7 +322,7 @@ def _extract_here(path: str, settings: Settings) -> dict:
     """``extract_file`` in this process, with the time limit (SIGALRM) when possible."""
     use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     if not use_alarm:
-        return extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr)
+        return extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr, max_chars=settings.max_chars)
 
     def on_alarm(signum, frame):
         raise _TimeLimit(TIME_LIMIT)
@@ -218,7 +330,7 @@ def _extract_here(path: str, settings: Settings) -> dict:
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, settings.time_limit)
     try:
-        result = extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr)
+        result = extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr, max_chars=settings.max_chars)
     except _TimeLimit:  # raised outside extract_file's own try
         result = {"error": TIME_LIMIT}
     finally:
@@ -240,6 +352,10 @@ class _Job:
     crashes: int = 0
 
 
+class Interrupted(BaseException):
+    """A signal (SIGINT, SIGTERM) stopped the batch; ``args[0]`` is its name."""
+
+
 class _Batch:
     def __init__(self, db: sqlite_utils.Database, settings: Settings, progress=None):
         self.db = db
@@ -248,6 +364,21 @@ class _Batch:
         self.progress = progress
         self.task = None
         self.pages = 0
+        self.stop: Optional[str] = None  # the signal that asked the batch to stop
+
+    # -- interruption
+    def on_signal(self, signum, frame) -> None:
+        """SIGINT / SIGTERM: stop now, unless a transaction is open; then stop right after it
+        (``check_stop``), so that a file is never half-written nor given a failed row."""
+        again = self.stop is not None
+        self.stop = self.stop or signal.Signals(signum).name
+        if self.db.conn.in_transaction and not again:
+            return
+        raise Interrupted(self.stop)
+
+    def check_stop(self) -> None:
+        if self.stop:
+            raise Interrupted(self.stop)
 
     # -- bookkeeping
     def _advance(self, result: FileResult) -> None:
@@ -255,6 +386,7 @@ class _Batch:
         self.pages += result.pages or (1 if result.status == "ok" else 0)  # a text file counts as a page
         if self.progress is not None and self.task is not None:
             self.progress.update(self.task, advance=1, pages=self.pages)
+        self.check_stop()
 
     def fail(self, path: Path, info: dict, error: str) -> None:
         sid = store.record_failure(self.db, info, error)
@@ -271,6 +403,7 @@ class _Batch:
         batch_sha: dict[str, Path] = {}
         s = self.settings
         for path in files:
+            self.check_stop()
             info: dict[str, Any] = {"path": str(path), "name": path.name, "format": path.suffix.lower().lstrip(".") or None}
             try:
                 st = path.stat()
@@ -336,11 +469,13 @@ class _Batch:
         except Exception as exc:  # the transaction rolled back; record why
             self.fail(path, info, f"không lưu được / could not store the documents: {type(exc).__name__}: {exc}")
             return
-        self._advance(FileResult(str(path), "ok", None, sid, len(result["docs"]), result.get("pages") or 0))
+        self._advance(FileResult(str(path), "ok", None, sid, len(result["docs"]), result.get("pages") or 0,
+                                 list(result.get("warnings") or [])))
 
     # -- step 3
     def run_here(self, jobs: list[_Job]) -> None:
         for job in jobs:
+            self.check_stop()
             self.finish(job, _extract_here(str(job.path), self.settings))
 
     def run_pool(self, jobs: list[_Job], workers: int) -> None:
@@ -365,7 +500,7 @@ class _Batch:
                 mp_context=ctx,
                 max_tasks_per_child=s.max_tasks_per_child,
                 initializer=_init_worker,
-                initargs=(starts,),
+                initargs=(starts, os.getpid(), s.max_memory_mb),
             )
 
         pool = new_pool()
@@ -375,7 +510,8 @@ class _Batch:
 
         def submit(job: _Job) -> bool:
             try:
-                fut = pool.submit(extract_file, str(job.path), s.max_bytes, s.max_pages, s.ocr, job.token)
+                fut = pool.submit(extract_file, str(job.path), s.max_bytes, s.max_pages, s.ocr, job.token,
+                                  s.max_chars)
             except BrokenProcessPool:
                 # a worker died since the last look: its futures will say which files it held
                 (solo if job.crashes else pending).appendleft(job)
@@ -388,17 +524,12 @@ class _Batch:
 
         def kill_pool() -> None:
             nonlocal pool
-            # ProcessPoolExecutor has no public way to stop a running task: kill its processes
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                try:
-                    proc.kill()
-                except Exception:  # pragma: no cover
-                    pass
-            pool.shutdown(wait=True, cancel_futures=True)
+            _stop_pool(pool)
             pool = new_pool()
 
         try:
             while pending or solo or inflight:
+                self.check_stop()
                 if solo:
                     if not inflight:
                         submit(solo.popleft())
@@ -414,6 +545,7 @@ class _Batch:
                         break
                     started[token] = at
                 broken: list[_Job] = []
+                self.check_stop()  # a signal also kills the workers: not a crash
                 for fut in done:
                     job = inflight.pop(fut)
                     try:
@@ -453,17 +585,39 @@ class _Batch:
                     for job in others:
                         started.pop(job.token, None)
                         (solo if job.crashes else pending).appendleft(job)
-        except BaseException:  # Ctrl-C or a bug: do not leave workers running
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.kill()
+        except BaseException:  # a signal or a bug: do not leave workers running
+            _stop_pool(pool)
             raise
+        else:
+            pool.shutdown(wait=True, cancel_futures=True)  # every task is done: it winds down at once
         finally:
-            # wait for the pool to wind down before closing the queue its workers hold
-            # (closing first made a replacement worker fail to start, with a traceback)
-            pool.shutdown(wait=True, cancel_futures=True)
+            # the pool has wound down (or been killed) before the queue its workers hold is
+            # closed (closing first made a replacement worker fail to start, with a traceback)
             if starts is not None:
                 starts.close()
                 starts.cancel_join_thread()
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Kill a pool's workers and let it go, never waiting unboundedly.
+
+    ProcessPoolExecutor has no public way to stop a running task, and
+    ``shutdown(wait=True)`` on a pool whose workers were killed could hang."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        try:
+            proc.kill()
+        except Exception:  # pragma: no cover
+            pass
+    for proc in procs:
+        try:
+            proc.join(grace)
+        except Exception:  # pragma: no cover
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None and manager.is_alive():
+        manager.join(grace)
 
 
 def ingest_paths(
@@ -488,20 +642,41 @@ def ingest_paths(
     if not isinstance(db, sqlite_utils.Database):
         db = store.open_db(db or settings.db)
     batch = _Batch(db, settings, progress)
-    files = collect_files(paths)
+    files, links = collect(paths)
+    batch.summary.files = len(files) + len(links)
     if progress is not None:
-        batch.task = progress.add_task("ingest", total=len(files), pages=0)
-    jobs = batch.plan(files)
-    if jobs:
-        if executor is not None:
-            executor.run(batch, jobs)
-        elif workers <= 0:
-            batch.run_here(jobs)
-        else:
-            batch.run_pool(jobs, min(workers, len(jobs)))
-    batch.finish_dups()
+        batch.task = progress.add_task("ingest", total=batch.summary.files, pages=0)
+    with _signals(batch.on_signal):
+        try:
+            for link, reason in links:
+                batch.skip(link, {"path": str(link), "name": link.name}, reason, None)
+            jobs = batch.plan(files)
+            if jobs:
+                if executor is not None:
+                    executor.run(batch, jobs)
+                elif workers <= 0:
+                    batch.run_here(jobs)
+                else:
+                    batch.run_pool(jobs, min(workers, len(jobs)))
+            batch.finish_dups()
+        except Interrupted as stop:
+            batch.summary.interrupted = str(stop.args[0]) if stop.args else "SIGINT"
     batch.summary.seconds = time.perf_counter() - t0
     return batch.summary
+
+
+@contextlib.contextmanager
+def _signals(handler):
+    """SIGINT and SIGTERM go to ``handler`` for the duration (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, h in old.items():
+            signal.signal(sig, h)
 
 
 # --------------------------------------------------------------------------- display
@@ -542,16 +717,36 @@ def print_summary(summary: IngestSummary, console=None) -> None:
     counts.add_column("documents", justify="right")
     counts.add_row("ingested", str(len(summary.ingested)), str(sum(r.documents for r in summary.ingested)))
     counts.add_row("unchanged", str(len(summary.unchanged)), "")
+    if summary.skipped:
+        counts.add_row("skipped", str(len(summary.skipped)), "", style="yellow")
     counts.add_row("failed", str(len(summary.failed)), "", style="red" if summary.failed else None)
+    if summary.no_plan:
+        counts.add_row("stored, no plan found", str(len(summary.no_plan)), "", style="yellow")
+    if summary.interrupted:
+        counts.add_row("not done (interrupted)", str(summary.not_done), "", style="red")
     console.print(counts)
-    if summary.failed:
-        failures = Table(title="failed files", show_lines=False)
-        failures.add_column("file", overflow="fold")
-        failures.add_column("reason", overflow="fold")
-        cwd = Path.cwd()
-        for r in summary.failed:
+    cwd = Path.cwd()
+
+    def listing(title: str, rows: list[FileResult], why) -> None:
+        if not rows:
+            return
+        table = Table(title=title, show_lines=False)
+        table.add_column("file", overflow="fold")
+        table.add_column("reason", overflow="fold")
+        for r in rows:
             shown = Path(r.path)
             if shown.is_relative_to(cwd):
                 shown = shown.relative_to(cwd)
-            failures.add_row(str(shown), r.error or "")
-        console.print(failures)
+            table.add_row(str(shown), why(r))
+        console.print(table)
+
+    listing("failed files", summary.failed, lambda r: r.error or "")
+    listing("skipped files", summary.skipped, lambda r: r.error or "")
+    listing("files with no plan (stored; see sources.warnings)", summary.no_plan,
+            lambda r: "; ".join(w for w in r.warnings if w.startswith(NO_PLAN)))
+    if summary.interrupted:
+        console.print(
+            f"[bold red]interrupted ({summary.interrupted})[/bold red]: the batch stopped with "
+            f"{summary.not_done} of {summary.files} files not done; nothing is half-written. "
+            "Run the same command again to resume: files already stored are skipped as unchanged."
+        )

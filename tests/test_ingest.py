@@ -36,7 +36,7 @@ FAKE_PIPELINE = textwrap.dedent(
     from extractor.errors import ReadError
     from extractor.model import Block, DocMeta, Document, RawText, Section, Target
 
-    def read_file(path, *, max_bytes, max_pages, ocr):
+    def read_file(path, *, max_bytes, max_pages, ocr, max_chars=None):
         data = open(path, "rb").read()
         try:
             text = data.decode("utf-8")

@@ -124,11 +124,47 @@ def _font_hint(document) -> Optional[str]:
     return None
 
 
+def scan_document_xml(path: str) -> int:
+    """Stream ``word/document.xml`` once before python-docx loads it whole: count its
+    characters of text and its elements as they are parsed (lxml ``iterparse``,
+    each element freed once read) and stop at the cap (``max_chars``; elements:
+    a quarter of that, at least a million), so a document that unpacks to
+    hundreds of MB fails early with LimitExceeded in bounded memory.  Returns the
+    characters of text."""
+    from lxml import etree
+
+    from . import count_chars, max_chars
+
+    max_elements = max(1_000_000, max_chars() // 4)
+    chars = elements = 0
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("word/document.xml") as fh:
+            for _event, el in etree.iterparse(fh, events=("end",), resolve_entities=False, no_network=True):
+                elements += 1
+                if el.tag == W + "t" and el.text:
+                    chars += len(el.text)
+                    count_chars(chars, "the .docx")
+                if elements > max_elements:
+                    raise LimitExceeded(
+                        f"tệp .docx quá phức tạp / the .docx body has over {max_elements:,} XML elements, "
+                        "over the limit (a quarter of KEHOACH_MAX_CHARS)"
+                    )
+                el.clear(keep_tail=True)
+                parent = el.getparent()
+                if parent is not None:
+                    while el.getprevious() is not None:
+                        del parent[0]
+    except (etree.XMLSyntaxError, zipfile.BadZipFile, KeyError, EOFError, OSError) as e:
+        raise ReadError(f"tệp .docx hỏng / damaged .docx: {type(e).__name__}: {e}") from e
+    return chars
+
+
 def read_docx(path: str, *, display_path: Optional[str] = None) -> RawText:
     """Read a .docx file into paragraph and table blocks (document order)."""
     import docx  # python-docx
 
     check_zip(path)
+    scan_document_xml(path)  # bounded: before the whole tree is built
     try:
         document = docx.Document(path)
     except Exception as e:  # python-docx raises KeyError/ValueError/lxml errors on broken parts

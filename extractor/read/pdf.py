@@ -18,7 +18,7 @@ from typing import Optional
 
 from ..errors import LimitExceeded, ReadError
 from ..model import Block, RawText
-from . import legacy, ocr as ocr_mod
+from . import count_chars, legacy, ocr as ocr_mod
 
 MIN_TEXT_CHARS = 20  # a page with less text than this (and an image) is a scan
 OCR_DPI = 300
@@ -88,6 +88,7 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
 
         texts: dict[int, str] = {}
         scanned: list[int] = []
+        total_chars = 0
         for i in range(n):
             try:
                 page = pdf[i]
@@ -100,6 +101,8 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
             if len(text.strip()) < MIN_TEXT_CHARS and _has_image(page):
                 scanned.append(i)
             texts[i] = text
+            total_chars += len(text)
+            count_chars(total_chars, f"the PDF (by page {i + 1})")  # per page, not after the whole file
             page.close()
 
         ocr_used = False

@@ -12,7 +12,7 @@ from typing import Optional
 
 from ..errors import ReadError
 from ..model import Block, RawText
-from . import legacy
+from . import count_chars, legacy
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
@@ -88,6 +88,7 @@ def decode(data: bytes) -> tuple[str, str]:
 def read_txt(path: str, data: bytes) -> RawText:
     """Read a text file already loaded as ``data`` (the caller checked its size)."""
     text, encoding = decode(data)
+    count_chars(len(text), "the text file")
     if _control_share(text) > 0.01:
         raise ReadError("tệp nhị phân, không phải văn bản / binary file, not text (control characters found)")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
