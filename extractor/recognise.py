@@ -129,16 +129,17 @@ def find_values(text: str) -> list[Value]:
 
 
 @functools.lru_cache(maxsize=1)
-def _per_head():
-    ph = load_rules("units").get("per_head") or {}
-    return re.compile(ph.get("words", r"(?!)"), re.I), dict(ph.get("units") or {})
+def _per_forms():
+    return [(re.compile(f["words"], re.I), dict(f["units"])) for f in load_rules("units").get("per_forms") or []]
 
 
 def per_head_unit(unit: str, before: str) -> str:
-    """``triệu đồng/năm`` of an income whose subject is per head becomes ``triệu đồng/người/năm``."""
-    words, units = _per_head()
-    if unit in units and words.search(before[-160:]):
-        return units[unit]
+    """The unit with the denominator its clause gives (rules/units.yml ``per_forms``):
+    ``triệu đồng/năm`` of an income per head -> ``triệu đồng/người/năm``; an average count
+    of criteria -> ``tiêu chí/xã``."""
+    for words, units in _per_forms():
+        if unit in units and words.search(before[-160:]):
+            return units[unit]
     return unit
 
 
@@ -277,7 +278,7 @@ class CriterionMention:
 
 _CRIT_HEAD_RE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu|nội\s+dung)(?:\s+số)?\s*:?\s*(?=\d)", re.I)
 _CRIT_NUM_RE = re.compile(r"\d{1,2}(?:\.\d{1,2})?(?![\d/%])(?!\s*(?:%|xã|huyện|tiêu\s+chí|sản\s+phẩm|làng|xóm|thôn))")
-_CRIT_SEP_RE = re.compile(r"\s*(?:,|và|;)?\s*(?:(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*)?")
+_CRIT_SEP_RE = re.compile(r"\s*(?:,|và|;)?\s*(?:(?:(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?|số)\s*)?")  # "tiêu chí số 6, số 8 và số 16"
 _NAME_RE = re.compile(r"\s*(?:về\s*|:\s*)?[“\"](?P<n>[^”\"]{2,200})[”\"]|\s*\((?P<p>[^()]{2,60})\)|\s*:\s*(?P<c>[A-ZĐÀ-Ỹ][^;.,()]{2,50})")
 
 

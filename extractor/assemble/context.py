@@ -15,7 +15,7 @@ from ..rules import load_rules
 from ..sections import Paragraph, enclosing, section_at
 from ..segment import Sentence
 
-_PERIOD_RE = re.compile(r"giai\s+đoạn\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)", re.I)
+_PERIOD_RE = re.compile(r"(?:giai\s+đoạn|nhiệm\s+kỳ)\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)", re.I)
 _SINGLE_YEAR_RE = re.compile(r"(?<!giai\s+đoạn\s+\d{4}\s*[-–]\s*)\bnăm\s+((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 
 
@@ -147,10 +147,12 @@ def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
             return ys[-1].year, "section_title"
     # an intro paragraph ending in ":" right above ("Đến năm 2025, phấn đấu:")
     p = ctx.paras[sent.para]
-    if sent.para > 0:
-        prev = ctx.paras[sent.para - 1]
-        if prev.text.rstrip().endswith(":") and p.kind == "bullet":
-            ys = find_years(prev.text)
+    if p.kind == "bullet":  # walk back over the list's bullets to the lead ending in ":"
+        k = sent.para - 1
+        while k >= 0 and ctx.paras[k].kind == "bullet" and ctx.paras[k].marker == p.marker and sent.para - k < 12:
+            k -= 1
+        if k >= 0 and ctx.paras[k].text.rstrip().endswith(":"):
+            ys = find_years(ctx.paras[k].text)
             if ys:
                 return ys[-1].year, "intro"
     if ctx.plan_year:

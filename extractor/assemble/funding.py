@@ -104,7 +104,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                 role = "item"
             elif top in totals:
                 role, parent = "component", totals[top]
-            elif _source(lead[-120:]):
+            elif _source(lead):
                 role = "component"  # a lone source-specific amount whose total is not given
             else:
                 role = "item"

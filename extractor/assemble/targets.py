@@ -27,6 +27,10 @@ _LEAD_TRIM = re.compile(r"^(?:[-+•*]\s*)?(?:(?:Phấn\s+đấu\s+)?(?:đến|t
 _VERB_TAIL = re.compile(r"\s*(?:ước\s+)?(?:đạt|giảm|tăng|là|có|chiếm|duy\s+trì|còn)(?:\s+(?:bình\s+quân|từ|ít\s+nhất|khoảng|tối\s+thiểu|trên|dưới))*\s*$", re.I)
 
 
+def groups_of(r) -> dict:
+    return {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
+
+
 def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None) -> str:
     """Comparator of a figure, from the words of its clause (rules/targets.yml)."""
     r = target_rules()
@@ -35,6 +39,14 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
     near = before[-45:]
     if r["floor_pattern"].search(before[-40:]):
         return ">="
+    if ":" in before:  # "giảm bình quân/năm: trên 10%": the word next to the value decides
+        tail = before.rsplit(":", 1)[1]
+        for comp in (">=", "<="):
+            if re.fullmatch(r"\s*(?:" + groups_of(r)[comp] + r")", tail, re.I):
+                return comp
+        for g in r["comparator_after"]:
+            if re.search(g["pattern"], after, re.I):
+                return g["comparator"]
     if v.unit == "lần":
         return ">=" if re.search(r"(?:ít\s+nhất|tối\s+thiểu|trên)\s*$", before, re.I) or re.match(r"^\s*trở\s+lên", after) else "="
     groups = {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
@@ -43,8 +55,8 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         return "increase"
     if re.search(groups["maintain"], before, re.I):
         return "maintain"
-    if re.search(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$", near, re.I):
-        return "<="  # "giảm xuống dưới 3%": a ceiling, not a rate of decrease
+    if re.search(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$|xuống\s+(?:còn|mức|tới)\s*$|\bgiảm\s+còn\s*$", near, re.I):
+        return "<="  # "giảm xuống còn 2,5%", "hạ … xuống dưới 3%": a level to reach, not a rate of decrease
     if re.search(groups["decrease"], near, re.I) or re.search(r"\bgiảm\b", before, re.I):
         return "decrease"
     if v.unit_comparator:
@@ -73,6 +85,9 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
     if prev is not None:
         pv, pcomp = prev
         between = can[pv.end:v.start]
+        # "có thêm 10 xã và 02 huyện đạt chuẩn, 22 xã …": a shared "có thêm" until a new verb
+        if pcomp == "increase" and not re.search(r"trong\s+đó|;", between, re.I) and re.search(r"(?:,|\bvà)\s*$", between):
+            return "increase"
         if pcomp in (">=", "<=") and pv.unit == v.unit and re.search(r"(?:,|\bvà)\s", between) and not re.search(
             r"trong\s+đó|;|\b(?:đạt|có)\s+\S+\s*$", between, re.I
         ) and re.search(r"(?:,|\bvà)\s*$", between.rstrip()[-6:] + " ", re.I):
