@@ -179,6 +179,8 @@ class Funding(RecordBase):
     value_start: Optional[int] = None
     value_end: Optional[int] = None
     role_reason: Optional[str] = None  # why this role (total / component / item)
+    # a table row's other cells: {"year" or "source", "amount_vnd", "amount_text", "value_start", "value_end"}
+    breakdown: Optional[list[dict]] = None
 
 
 Record = Union[Target, Status, Deadline, Assignment, Funding]

@@ -35,6 +35,9 @@ def extract_raw(raw: RawText) -> list[Document]:
     """Every document in one read file, with metadata, sections and records."""
     norm = normalise(raw)
     full = norm.text
+    from .tables import locate_tables, tables_in
+
+    tables = locate_tables(raw, norm)
     docs: list[Document] = []
     name = Path(raw.path).name
     parts = _split(full)
@@ -44,7 +47,7 @@ def extract_raw(raw: RawText) -> list[Document]:
         paras = paragraphs(text)
         sections = build_sections(text, paras)
         sents = sentences(text, paras)
-        records = assemble(text, meta, sections, paras, sents)
+        records = assemble(text, meta, sections, paras, sents, tables=tables_in(tables, s, e))
         if raw.ocr:
             for r in records:
                 r.confidence = round(r.confidence * 0.8, 3)

@@ -119,14 +119,14 @@ def sniff(path: Union[str, os.PathLike]) -> str:
 
 
 def read_file(path: Union[str, os.PathLike], *, max_bytes: int = 50_000_000, max_pages: int = 500,
-              ocr: bool = True, tables: bool = False, max_chars: int = DEFAULT_MAX_CHARS) -> RawText:
+              ocr: bool = True, tables: bool = True, max_chars: int = DEFAULT_MAX_CHARS) -> RawText:
     """Read one source file into blocks of text and tables.
 
     ``max_bytes`` limits the file size (checked with ``os.stat`` before any
     reading), ``max_pages`` the pages of a PDF, ``max_chars`` the characters of
     text (counted while reading); all raise LimitExceeded.
-    ``ocr`` allows Tesseract for scanned PDF pages; ``tables`` asks pdfplumber for
-    PDF tables (slow).  Raises ReadError for missing, empty, damaged, encrypted
+    ``ocr`` allows Tesseract for scanned PDF pages; ``tables`` lets pdfplumber read the
+    tables of PDF pages that have ruling lines or aligned figures (other pages stay fast).  Raises ReadError for missing, empty, damaged, encrypted
     or unsupported files.
     """
     shown = os.fspath(path)

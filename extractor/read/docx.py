@@ -96,16 +96,41 @@ def _body_items(parent) -> Iterator[tuple[str, object]]:
             yield from _body_items(content if content is not None else child)
 
 
+def _int_attr(el, path: str, default: int = 0) -> int:
+    found = el.find(path)
+    try:
+        return int(found.get(W + "val")) if found is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
 def _table_rows(tbl) -> list[list[str]]:
+    """One list of cell texts per row, one entry per grid column: a cell merged across
+    columns (``gridSpan``) gives its text once and "" for the columns it covers; a
+    cell continuing a vertical merge (``vMerge``) gives ""."""
     rows = []
     for tr in tbl.iter(W + "tr"):
         if tr.getparent() is not tbl:
             continue  # nested table rows stay inside their cell's text
-        cells = [tc for tc in tr if tc.tag == W + "tc"]
-        for sdt in tr.findall(W + "sdt"):
-            cells += sdt.findall(f"{W}sdtContent/{W}tc")
-        rows.append([_cell_text(tc) for tc in cells])
+        cells = [tc for tc in tr if tc.tag == W + "tc" or tc.tag == W + "sdt"]
+        texts: list[str] = [""] * _int_attr(tr, f"{W}trPr/{W}gridBefore")
+        for tc in cells:
+            if tc.tag == W + "sdt":
+                inner = tc.findall(f"{W}sdtContent/{W}tc")
+                if not inner:
+                    continue
+                tc = inner[0]
+            vmerge = tc.find(f"{W}tcPr/{W}vMerge")
+            cont = vmerge is not None and vmerge.get(W + "val") in (None, "continue")
+            texts.append("" if cont else _cell_text(tc))
+            texts.extend([""] * (max(1, _int_attr(tc, f"{W}tcPr/{W}gridSpan", 1)) - 1))
+        rows.append(texts)
     return rows
+
+
+def _row_line(row: list[str]) -> str:
+    """A table row as one line of text: cells joined by " | ", line breaks in a cell as spaces."""
+    return " | ".join(" ".join(c.split()) for c in row).strip(" |")
 
 
 def _font_hint(document) -> Optional[str]:
@@ -194,7 +219,8 @@ def read_docx(path: str, *, display_path: Optional[str] = None) -> RawText:
             blocks.append(Block(text=_clean(next(it))))
         else:
             rows = [[_clean(next(it)) for _ in r] for r in val]
-            blocks.append(Block(kind="table", rows=rows, text="\n".join(" | ".join(r) for r in rows)))
+            rows = [r for r in rows if any(c.strip() for c in r)]
+            blocks.append(Block(kind="table", rows=rows, text="\n".join(_row_line(r) for r in rows)))
     if not blocks:
         raise ReadError("tệp .docx không có chữ / the .docx holds no text")
     return RawText(path=display_path or path, format="docx", blocks=blocks, encoding=enc or "utf-8")

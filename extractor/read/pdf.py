@@ -3,9 +3,14 @@ pdfplumber (optional, slow) for tables.
 
 One text :class:`Block` per page, ``page`` 1-based.  A page with (almost) no
 text layer but with an image is rendered at 300 dpi and OCR'd (``RawText.ocr``
-is then True).  With ``tables=True``, pages whose text looks tabular are read
-again with pdfplumber and split into text and ``kind="table"`` blocks in
-reading order; this is ~50x slower, hence off by default.
+is then True).  Tables (``tables=True``): only a page whose drawing has ruling
+lines (pypdfium2 path objects, counted while the text is read) or whose text
+has column-aligned figures is read again with pdfplumber (~50x slower than
+pypdfium2), so text-only pages keep the fast path.  A ruled page goes through
+pdfplumber's table finder and is split into text and ``kind="table"`` blocks in
+reading order; an unruled tabular page is laid out by pdfplumber
+(``layout=True``) and its aligned columns are read as text tables are
+(:mod:`extractor.tables.text`).
 """
 
 from __future__ import annotations
@@ -66,6 +71,21 @@ def _looks_tabular(text: str) -> bool:
     return False
 
 
+RULED_MIN_PATHS = 4  # path objects (lines, rectangles) on a page before pdfplumber looks for a table
+
+
+def _ruled(page) -> bool:
+    """Does the page draw lines (a ruled table's grid)?  Stops counting at the threshold."""
+    import pypdfium2.raw as pdfium_c
+
+    n = 0
+    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        n += 1
+        if n >= RULED_MIN_PATHS:
+            return True
+    return False
+
+
 def _tail_has_eof(path: str) -> bool:
     with open(path, "rb") as f:
         f.seek(max(0, os.path.getsize(path) - 2048))
@@ -88,6 +108,7 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
 
         texts: dict[int, str] = {}
         scanned: list[int] = []
+        ruled: set[int] = set()  # pages with ruling lines: maybe a table
         total_chars = 0
         for i in range(n):
             try:
@@ -100,6 +121,8 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
             text = _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
             if len(text.strip()) < MIN_TEXT_CHARS and _has_image(page):
                 scanned.append(i)
+            elif tables and _ruled(page):
+                ruled.add(i)
             texts[i] = text
             total_chars += len(text)
             count_chars(total_chars, f"the PDF (by page {i + 1})")  # per page, not after the whole file
@@ -134,12 +157,13 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
             text = texts[i]
             if not text.strip():
                 continue
-            if tables and not (ocr_used and i in scanned) and _looks_tabular(text):
+            if tables and not (ocr_used and i in scanned) and (i in ruled or _looks_tabular(text)):
                 if plumber is None:
                     import pdfplumber
 
                     plumber = pdfplumber.open(path)
-                split = _table_blocks(plumber.pages[i], i + 1, enc)
+                split = _table_blocks(plumber.pages[i], i + 1, enc) if i in ruled else None
+                split = split or _layout_blocks(plumber.pages[i], i + 1, enc)
                 if split:
                     blocks.extend(split)
                     continue
@@ -200,8 +224,26 @@ def _table_blocks(page, page_no: int, enc: Optional[str]) -> list[Block]:
         rows = [[(c or "").strip() for c in row] for row in table.extract()]
         if enc:
             rows = [[legacy.to_unicode(c, enc) for c in row] for row in rows]
-        blocks.append(Block(kind="table", rows=rows, page=page_no,
-                            text="\n".join(" | ".join(r) for r in rows)))
+        rows = [r for r in rows if any(r)]
+        if rows:
+            blocks.append(Block(kind="table", rows=rows, page=page_no,
+                                text="\n".join(_row_line(r) for r in rows)))
         top = max(top, t_bottom)
     band(top, page.bbox[3])
     return blocks
+
+
+def _row_line(row: list[str]) -> str:
+    """A table row as one line: cells joined by " | ", line breaks inside a cell as spaces."""
+    return " | ".join(" ".join(c.split()) for c in row).strip(" |")
+
+
+def _layout_blocks(page, page_no: int, enc: Optional[str]) -> list[Block]:
+    """An unruled page whose figures stand in columns: pdfplumber's layout text, read
+    for aligned columns like a PDF-to-text dump."""
+    from ..tables.text import split_tables
+
+    text = page.extract_text(layout=True) or ""
+    if enc:
+        text = legacy.to_unicode(text, enc)
+    return split_tables(text, page_no) or []

@@ -2,7 +2,9 @@
 
 The text is returned as one :class:`Block` per page, line breaks intact
 (``\\r\\n`` and ``\\r`` become ``\\n``).  A form feed ``\\f`` starts a new page; a
-file without form feeds has no page numbers.
+file without form feeds has no page numbers.  Tables written as text (pipe tables,
+columns aligned with spaces or tabs, as PDF-to-text tools print them) become
+``kind="table"`` blocks (:mod:`extractor.tables.text`).
 """
 
 from __future__ import annotations
@@ -99,9 +101,11 @@ def read_txt(path: str, data: bytes) -> RawText:
         encoding = leg
     pages = text.split("\f")
     paged = len(pages) > 1
-    blocks = [
-        Block(text=page, page=i if paged else None)
-        for i, page in enumerate(pages, start=1)
-        if page.strip()
-    ]
+    from ..tables.text import split_tables
+
+    blocks = []
+    for i, page in enumerate(pages, start=1):
+        if page.strip():
+            no = i if paged else None
+            blocks += split_tables(page, no) or [Block(text=page, page=no)]  # text tables: kind="table"
     return RawText(path=path, format="txt", blocks=blocks, encoding=encoding, pages=len(pages) if paged else None)

@@ -1,0 +1,268 @@
+"""Records from tables: funding rows and target cells (see extractor/tables).
+
+Funding tables give one record per row: the row's total cell (``Tổng số``,
+``Số tiền``, the only amount column), its role read from the row label (a total
+row ``Tổng cộng`` → ``total``, a source of money → ``component``, a task →
+``item``) and ``parent`` the total or item row it breaks down.  The row's other
+money cells (per year, per source) stay in the record's ``breakdown``.  A table
+without a total column gives one record per source cell instead.
+
+Target tables give one target per figure cell: ``year`` from the column (or from
+the row when rows are years), ``subject`` from the row (or the column header).
+
+Every record quotes its row (``start``/``end`` cover the row) and points at its
+cell (``value_start``/``value_end``).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ..model import Funding, Target
+from ..normalise import canonical
+from ..tables.header import Layout, RowInfo, number_of, read_layout, rules
+from ..tables.model import Cell, Row, Table
+from .context import Context, topic_of
+
+
+def table_records(ctx: Context, tables: list[Table]) -> tuple[list, list[tuple[int, int]]]:
+    """Records from the tables of one document, and the text ranges they claim
+    (the sentence-level assemblers skip those)."""
+    records: list = []
+    claimed: list[tuple[int, int]] = []
+    prev: Optional[tuple[Table, Layout]] = None
+    for t in tables:
+        layout = read_layout(t, ctx.text)
+        if layout.header_rows == 0 and prev is not None and _continues(prev[0], t, ctx.text):
+            layout = _inherit(prev[1], t, ctx.text)  # the same table, carried over to the next page
+        if layout.kind == "funding":
+            recs = _funding(ctx, t, layout)
+        elif layout.kind == "target":
+            recs = _targets(ctx, t, layout)
+        else:
+            recs = []
+        if recs:
+            base = len(records)
+            for r in recs:
+                if isinstance(r, Funding) and r.parent is not None:
+                    r.parent += base
+            records.extend(recs)
+            claimed.append((t.start, t.end))
+        prev = (t, layout) if layout.kind else prev
+    return records, claimed
+
+
+def _continues(a: Table, b: Table, text: str) -> bool:
+    return a.width == b.width and not text[a.end:b.start].strip(" \n|")
+
+
+def _inherit(layout: Layout, t: Table, text: str) -> Layout:
+    from ..tables.header import _row_info
+
+    num_col = 0 if layout.columns and layout.columns[0].kind == "number" else None
+    unit_col = next((c.index for c in layout.columns if c.kind == "unit"), None)
+    rows = [_row_info(t, ri, layout.label_col, unit_col, num_col) for ri in range(len(t.rows))]
+    return Layout(layout.kind, 0, layout.columns, rows, layout.scale, layout.scale_text, layout.caption,
+                  layout.label_col)
+
+
+def _cell(row: Row, i: int) -> Optional[Cell]:
+    return row.cells[i] if i < len(row.cells) and row.cells[i].text else None
+
+
+def _quote(ctx: Context, row: Row) -> str:
+    return ctx.text[row.start:row.end]
+
+
+def _section(ctx: Context, offset: int) -> Optional[str]:
+    s = ctx.section(offset)
+    return s.label if s else None
+
+
+# --------------------------------------------------------------------------- funding
+
+
+def _amount(cell: Cell, scale: Optional[int]) -> Optional[int]:
+    n = number_of(cell.text)
+    if n is None or scale is None:
+        return None
+    return int(round(n[0] * scale))
+
+
+def _parent(stack: list[tuple[int, int, str]], level: int) -> Optional[tuple[int, int, str]]:
+    """The nearest open row above at a shallower level: (level, record index, kind)."""
+    while stack and stack[-1][0] >= level:
+        stack.pop()
+    return stack[-1] if stack else None
+
+
+def _funding(ctx: Context, t: Table, L: Layout) -> list[Funding]:
+    totals = L.of_kind("total")
+    amount_col = totals[0] if totals else (L.of_kind("value")[0] if len(L.of_kind("value")) == 1 else None)
+    other = [c for c in L.columns if c.kind in ("year", "source", "total", "value") and c is not amount_col]
+    out: list[Funding] = []
+    stack: list[tuple[int, int, str]] = []  # open rows: (level, record index, kind)
+    grand: Optional[int] = None
+    group_label = ""
+    for info in L.rows:
+        row = t.rows[info.index]
+        scale = info.scale or L.scale
+        if info.kind in ("blank", "opener"):
+            continue
+        if amount_col is None:
+            out.extend(_per_source(ctx, t, L, info, row, scale, grand))
+            continue
+        cell = _cell(row, amount_col.index)
+        amount = _amount(cell, amount_col.scale or scale) if cell else None
+        if amount is None:
+            if info.kind == "item":  # a group heading without a figure: purpose of the rows below
+                group_label = info.label
+                _parent(stack, info.level)
+            continue
+        up = _parent(stack, info.level)
+        if info.kind == "total":
+            role, parent, reason = "total", None, "table row: " + info.label
+            if grand is not None and out[grand].amount_vnd != amount:
+                role, parent = "component", grand  # a second total row: a subtotal
+        elif info.kind == "source":
+            role, parent = "component", (up[1] if up else grand)
+            reason = "table row: source " + info.label
+        else:
+            role = "item"
+            parent = up[1] if up and up[2] == "item" else (grand if grand is not None else None)
+            reason = "table row: item " + info.label
+        purpose = info.label if role == "item" else (out[parent].purpose if parent is not None and out[parent].role == "item" else group_label or None)
+        breakdown = _breakdown(row, other, L, scale)
+        out.append(Funding(
+            quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
+            confidence=0.85, topic=topic_of(info.label + " " + (purpose or ""), [L.caption]),
+            amount_vnd=amount, role=role, source=info.source if role == "component" else None,
+            parent=parent, purpose=purpose, amount_text=cell.text, value_start=cell.start, value_end=cell.end,
+            role_reason=reason, breakdown=breakdown or None,
+        ))
+        if role == "total" and grand is None:
+            grand = len(out) - 1
+        else:
+            stack.append((info.level, len(out) - 1, role))
+    return out
+
+
+def _breakdown(row: Row, cols, L: Layout, scale: Optional[int]) -> list[dict]:
+    out = []
+    for c in cols:
+        cell = _cell(row, c.index)
+        amount = _amount(cell, c.scale or scale) if cell else None
+        if amount is None:
+            continue
+        key = {"year": c.year} if c.kind == "year" else {"source": c.source} if c.kind == "source" else {"column": c.header}
+        out.append({**key, "amount_vnd": amount, "amount_text": cell.text,
+                    "value_start": cell.start, "value_end": cell.end})
+    return out
+
+
+def _per_source(ctx, t: Table, L: Layout, info: RowInfo, row: Row, scale, grand) -> list[Funding]:
+    """A table without a total column: each source (or year) cell is its own amount."""
+    out = []
+    for c in L.of_kind("source", "year", "value"):
+        cell = _cell(row, c.index)
+        amount = _amount(cell, c.scale or scale) if cell else None
+        if amount is None:
+            continue
+        role = "total" if info.kind == "total" else "component" if c.kind == "source" or info.kind == "source" else "item"
+        out.append(Funding(
+            quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
+            confidence=0.75, topic=topic_of(info.label, [L.caption]), amount_vnd=amount, role=role,
+            source=c.source or info.source, purpose=info.label if info.kind == "item" else None,
+            amount_text=cell.text, value_start=cell.start, value_end=cell.end,
+            role_reason=f"table cell: {info.label} × {c.header}",
+            breakdown=[{"year": c.year}] if c.year else None,
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def _unit(*texts: str) -> Optional[str]:
+    for t in texts:
+        if not t:
+            continue
+        can = canonical(t)
+        for rx, unit in rules()["units"]:
+            if rx.search(can):
+                return unit
+    return None
+
+
+def _comparator(label: str, cell_cmp: Optional[str]) -> str:
+    if cell_cmp:
+        return cell_cmp
+    can = canonical(label)
+    for rx, comp in rules()["comparators"]:
+        if rx.search(can):
+            return comp
+    return "="
+
+
+def _targets(ctx: Context, t: Table, L: Layout) -> list[Target]:
+    years = L.of_kind("year")
+    year_rows = [r for r in L.rows if r.kind == "year"]
+    out: list[Target] = []
+    if len(year_rows) * 2 >= len([r for r in L.rows if r.kind != "blank"]) and year_rows:
+        cols = [c for c in L.of_kind("value", "total", "source") if c.index != L.label_col]
+        for info in year_rows:
+            for c in cols:
+                out += _target(ctx, t, L, info, c, info.year, subject=c.header, unit_from=(c.header, L.caption))
+        return out
+    cols = years + [c for c in L.of_kind("total", "value") if c not in years]
+    end_year = max((c.year for c in years), default=None)
+    caption_years = rules()["cols"]["year"].findall(L.caption)
+    default_year = int(caption_years[-1]) if caption_years else ctx.plan_year
+    for info in L.rows:
+        if info.kind in ("blank", "opener"):
+            continue
+        for c in cols:
+            year = c.year if c.kind == "year" else (c.year or end_year or default_year)
+            out += _target(ctx, t, L, info, c, year, subject=info.label, unit_cell=info.unit,
+                           unit_from=(info.label, c.header, L.caption))
+    return out
+
+
+def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_from, unit_cell=None) -> list[Target]:
+    row = t.rows[info.index]
+    cell = _cell(row, c.index)
+    n = number_of(cell.text) if cell else None
+    if n is None:
+        return []
+    value, cmp, pct = n
+    if value == 0:
+        return []  # "0" in a year column: nothing to reach that year
+    unit = "%" if pct else (unit_cell or _unit(*unit_from))
+    return [Target(
+        quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
+        confidence=0.8, topic=topic_of(info.label + " " + c.header, [L.caption]),
+        value=value, unit=unit, comparator=_comparator(info.label, cmp), year=year, subject=subject or None,
+        value_text=cell.text, value_start=cell.start, value_end=cell.end,
+        role_reason=f"table cell: row {info.label} × column {c.header}",
+    )]
+
+
+# --------------------------------------------------------------------------- prose coordination
+
+
+def in_claimed(claimed: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does ``start``..``end`` overlap a table the table stage read?"""
+    return any(start < b and a < end for a, b in claimed)
+
+
+def without_tables(ctx: Context, claimed: list[tuple[int, int]]) -> Context:
+    """The context with the claimed table rows blanked, so paragraph-level assemblers
+    (funding) do not read them as sentences too."""
+    if not claimed:
+        return ctx
+    from dataclasses import replace
+
+    paras = [replace(p, text="", kind="text", marker=None) if in_claimed(claimed, p.start, p.end) else p
+             for p in ctx.paras]
+    by_para = {i: ([] if not paras[i].text and ctx.paras[i].text else ss) for i, ss in ctx.by_para.items()}
+    return replace(ctx, paras=paras, by_para=by_para)

@@ -1,0 +1,237 @@
+"""Tables: funding and target tables read from DOCX, PDF and a PDF-to-text dump.
+
+Each test builds its file here (python-docx, reportlab) from the same plan: a
+funding table by source × year with a total column, a sub-source row and the
+scale in the caption, and a target table of communes per year by district with
+a total row and a total column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.pipeline import extract_path
+
+HEAD = [
+    "ỦY BAN NHÂN DÂN",
+    "HUYỆN LONG ĐIỀN",
+    "Số: 41/KH-UBND",
+    "Long Điền, ngày 10 tháng 3 năm 2021",
+    "KẾ HOẠCH",
+    "Xây dựng nông thôn mới trên địa bàn huyện Long Điền giai đoạn 2021-2025",
+]
+INTRO = [
+    "I. MỤC TIÊU",
+    "1. Mục tiêu chung",
+    "Xây dựng nông thôn mới bền vững, gắn với phát triển kinh tế của từng xã.",
+    "2. Mục tiêu cụ thể",
+    "Số xã đạt chuẩn nông thôn mới qua từng năm như Biểu 02 dưới đây.",
+]
+TARGET_CAPTION = "Biểu 02: Một số chỉ tiêu chủ yếu theo năm"
+TARGET_HEADER = ["TT", "Chỉ tiêu", "ĐVT", "2021", "2022", "2023", "2024", "2025"]
+TARGET_ROWS = [
+    ["1", "Số xã đạt chuẩn nông thôn mới", "xã", "5", "7", "9", "11", "12"],
+    ["2", "Số xã đạt chuẩn nông thôn mới nâng cao", "xã", "", "1", "2", "3", "4"],
+    ["3", "Tỷ lệ hộ nghèo", "%", "4,5", "3,8", "3,1", "2,5", "2"],
+]
+MIDDLE = [
+    "II. NGUỒN VỐN THỰC HIỆN",
+    "Nhu cầu vốn thực hiện Kế hoạch được tổng hợp tại Biểu 01.",
+]
+FUND_CAPTION = ["Biểu 01: Nhu cầu vốn thực hiện Kế hoạch giai đoạn 2021-2025", "ĐVT: triệu đồng"]
+FUND_HEADER = [
+    ["TT", "Nguồn vốn", "Tổng số", "Chia theo năm", "", "", "", ""],
+    ["", "", "", "2021", "2022", "2023", "2024", "2025"],
+]
+FUND_ROWS = [
+    ["", "Tổng cộng", "168.450", "30.000", "32.000", "34.450", "35.000", "37.000"],
+    ["1", "Ngân sách trung ương", "60.000", "12.000", "12.000", "12.000", "12.000", "12.000"],
+    ["2", "Ngân sách tỉnh", "40.000", "8.000", "8.000", "8.000", "8.000", "8.000"],
+    ["-", "Trong đó: vốn đầu tư phát triển", "25.000", "5.000", "5.000", "5.000", "5.000", "5.000"],
+    ["3", "Ngân sách huyện", "20.000", "4.000", "4.000", "4.000", "4.000", "4.000"],
+    ["4", "Vốn lồng ghép", "30.000", "4.000", "6.000", "6.000", "6.000", "8.000"],
+    ["5", "Nhân dân đóng góp", "18.450", "2.000", "2.000", "4.450", "5.000", "5.000"],
+]
+TAIL = [
+    "III. TỔ CHỨC THỰC HIỆN",
+    "Phòng Nông nghiệp và Phát triển nông thôn chủ trì, theo dõi việc thực hiện Kế hoạch này.",
+]
+
+# what every format must give: (type, row label, figure as printed, value, role/year, source)
+FUNDING = [
+    ("Tổng cộng", "168.450", 168_450_000_000, "total", None),
+    ("Ngân sách trung ương", "60.000", 60_000_000_000, "component", "ngân sách trung ương"),
+    ("Ngân sách tỉnh", "40.000", 40_000_000_000, "component", "ngân sách tỉnh"),
+    ("Trong đó: vốn đầu tư phát triển", "25.000", 25_000_000_000, "component", "vốn đầu tư phát triển"),
+    ("Ngân sách huyện", "20.000", 20_000_000_000, "component", "ngân sách huyện"),
+    ("Vốn lồng ghép", "30.000", 30_000_000_000, "component", "vốn lồng ghép"),
+    ("Nhân dân đóng góp", "18.450", 18_450_000_000, "component", "cộng đồng dân cư"),
+]
+# funding parents (index into FUNDING): the total, and the province budget for its sub-source
+PARENTS = [None, 0, 0, 2, 0, 0, 0]
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    for line in HEAD + INTRO + [TARGET_CAPTION]:
+        d.add_paragraph(line)
+    t = d.add_table(rows=1 + len(TARGET_ROWS), cols=len(TARGET_HEADER))
+    for r, row in enumerate([TARGET_HEADER] + TARGET_ROWS):
+        for c, val in enumerate(row):
+            t.cell(r, c).text = val
+    for line in MIDDLE + FUND_CAPTION:
+        d.add_paragraph(line)
+    t = d.add_table(rows=2 + len(FUND_ROWS), cols=8)
+    for r, row in enumerate(FUND_HEADER + FUND_ROWS):
+        for c, val in enumerate(row):
+            if val:
+                t.cell(r, c).text = val
+    # merged header cells, as Word writes them
+    t.cell(0, 3).merge(t.cell(0, 7))
+    for c in range(3):
+        t.cell(0, c).merge(t.cell(1, c))
+    for line in TAIL:
+        d.add_paragraph(line)
+    d.save(path)
+    return path
+
+
+def make_pdf(path: Path) -> Path:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip("DejaVuSans not installed")
+    pdfmetrics.registerFont(TTFont("DejaVu", str(font)))
+    style = ParagraphStyle("p", fontName="DejaVu", fontSize=10, leading=13)
+    ruled = TableStyle([("FONTNAME", (0, 0), (-1, -1), "DejaVu"), ("FONTSIZE", (0, 0), (-1, -1), 8),
+                        ("GRID", (0, 0), (-1, -1), 0.5, colors.black)])
+    story = [Paragraph(x, style) for x in HEAD + INTRO + [TARGET_CAPTION]]
+    story += [Spacer(1, 4), Table([TARGET_HEADER] + TARGET_ROWS, style=ruled), Spacer(1, 8)]
+    story += [Paragraph(x, style) for x in MIDDLE + FUND_CAPTION]
+    fund = TableStyle(ruled.getCommands() + [("SPAN", (3, 0), (7, 0))] + [("SPAN", (c, 0), (c, 1)) for c in range(3)])
+    story += [Spacer(1, 4), Table(FUND_HEADER + FUND_ROWS, style=fund), Spacer(1, 8)]
+    story += [Paragraph(x, style) for x in TAIL]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return path
+
+
+def _layout(rows: list[list[str]], widths: list[int], head: int = 0) -> list[str]:
+    """Rows as `pdftotext -layout` prints them: labels left, figures right-aligned,
+    header cells centred over their column."""
+    out = []
+    for r, row in enumerate(rows):
+        line = ""
+        for i, (cell, w) in enumerate(zip(row, widths)):
+            line += (cell.center(w) if r < head and i >= 2 else cell.ljust(w) if i < 2 else cell.rjust(w)) + "  "
+        out.append(line.rstrip())
+    return out
+
+
+def make_txt(path: Path) -> Path:
+    tw = [4, 40, 5, 6, 6, 6, 6, 6]
+    fw = [4, 34, 9, 8, 8, 8, 8, 8]
+    fund_head = _layout(FUND_HEADER, fw, head=2)
+    fund_head[0] = fund_head[0][:fw[0] + fw[1] + fw[2] + 6] + "         Chia theo năm"
+    lines = HEAD + INTRO + [TARGET_CAPTION, ""] + _layout([TARGET_HEADER] + TARGET_ROWS, tw, head=1) + [""]
+    lines += MIDDLE + FUND_CAPTION + [""] + fund_head + _layout(FUND_ROWS, fw) + [""] + TAIL
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+BUILDERS = {"docx": make_docx, "pdf": make_pdf, "txt": make_txt}
+
+
+def _plain(quote: str) -> str:
+    """A row's words without the cell separators a format adds."""
+    return " ".join(quote.replace("|", " ").split())
+
+
+def _records(path: Path):
+    docs = extract_path(path)
+    assert len(docs) == 1
+    return docs[0]
+
+
+@pytest.fixture(scope="module", params=sorted(BUILDERS))
+def plan(request, tmp_path_factory):
+    fmt = request.param
+    path = BUILDERS[fmt](tmp_path_factory.mktemp(fmt) / f"ke_hoach.{fmt}")
+    return fmt, _records(path)
+
+
+# --------------------------------------------------------------------------- funding
+
+
+def test_funding_rows(plan):
+    fmt, doc = plan
+    funding = [r for r in doc.records if r.type == "funding"]
+    assert [(f.amount_vnd, f.role, f.source) for f in funding] == [(a, role, src) for _, _, a, role, src in FUNDING], fmt
+    for f, (label, printed, *_), parent, row in zip(funding, FUNDING, PARENTS, FUND_ROWS):
+        # the quote is the row: its label and its cells, as the document text has them
+        assert f.quote == doc.text[f.start:f.end]
+        assert _plain(f.quote) == " ".join(c for c in row if c)
+        assert doc.text[f.value_start:f.value_end] == printed == f.amount_text
+        assert f.start <= f.value_start < f.value_end <= f.end
+        assert f.role_reason and f.role_reason.startswith("table row")
+        assert (funding.index(doc.records[f.parent]) if f.parent is not None else None) == parent
+
+
+def test_funding_years_are_breakdowns(plan):
+    fmt, doc = plan
+    funding = [r for r in doc.records if r.type == "funding"]
+    total = funding[0]
+    assert [(b["year"], b["amount_vnd"]) for b in total.breakdown] == [
+        (2021, 30_000_000_000), (2022, 32_000_000_000), (2023, 34_450_000_000),
+        (2024, 35_000_000_000), (2025, 37_000_000_000)]
+    for b in total.breakdown:
+        assert doc.text[b["value_start"]:b["value_end"]] == b["amount_text"]
+        assert total.start <= b["value_start"] < b["value_end"] <= total.end
+    # no per-year funding records, and the prose did not read the rows again
+    assert len(funding) == len(FUNDING)
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def test_target_cells(plan):
+    fmt, doc = plan
+    targets = [r for r in doc.records if r.type == "target"]
+    want = []
+    for row in TARGET_ROWS:
+        for year, cell in zip(range(2021, 2026), row[3:]):
+            if cell:
+                want.append((row[1], year, float(cell.replace(",", ".")), row[2]))
+    assert [(t.subject, t.year, t.value, t.unit) for t in targets] == want, fmt
+    for t in targets:
+        assert t.comparator == "="
+        assert t.quote == doc.text[t.start:t.end]
+        row = next(r for r in TARGET_ROWS if r[1] == t.subject)
+        assert _plain(t.quote) == " ".join(c for c in row if c)
+        assert doc.text[t.value_start:t.value_end] == t.value_text
+        assert t.start <= t.value_start < t.value_end <= t.end
+
+
+def test_same_records_from_every_format(tmp_path):
+    seen = {}
+    for fmt, build in BUILDERS.items():
+        doc = _records(build(tmp_path / f"k.{fmt}"))
+        seen[fmt] = [
+            (r.type, getattr(r, "amount_vnd", None), getattr(r, "role", None), getattr(r, "source", None),
+             getattr(r, "value", None), getattr(r, "year", None), getattr(r, "subject", None),
+             _plain(r.quote))
+            for r in doc.records if r.type in ("funding", "target")
+        ]
+    assert seen["docx"] == seen["pdf"] == seen["txt"]
