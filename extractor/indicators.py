@@ -1,0 +1,578 @@
+"""Indicators: what a figure measures, from the catalogue in ``rules/indicators.yml``.
+
+    link_indicators(records, text)   # sets indicator, indicator_name, indicator_match
+    polarity("ty_le_ho_ngheo")       # "lower_better"
+    name("bhyt")                     # "Tỷ lệ người dân tham gia bảo hiểm y tế"
+    aliases("bhyt")                  # folded words that name it ("bao hiem y te", "bhyt", ...)
+    expand_query("bao hiem y te")    # ["bhyt"]: other names of what a search names
+
+A figure is read from its own clause, never from a wide window:
+
+* a percentage followed by an administrative unit (``40% số xã ...``, or ``tỷ lệ xã
+  ... đạt 40%``) or a count of units (``05 xã``) is a share/count of those units; what
+  they reach is read after the unit word: a criterion number (``tiêu chí số 2``), the
+  criteria named after ``tiêu chí`` (``tiêu chí giao thông, thủy lợi``), advanced or
+  model NTM, another named standard (``đạt chuẩn tiếp cận pháp luật``), or NTM.
+  A share "at advanced level" in a sentence that names criteria (``100% xã đảm bảo
+  tiêu chí về văn hóa; ít nhất 40% số xã đạt tiêu chí xã NTM nâng cao``) is the share
+  meeting that advanced-set criterion, not the overall advanced-NTM share;
+* any other figure takes the indicator whose alias is nearest to it: in the figure
+  itself (``20 sản phẩm OCOP``), then in the clause before it back to the previous
+  figure, then after it up to the next figure, then earlier in the sentence.
+  Among the indicators an alias names, the one whose unit families fit the figure's
+  unit wins (``thu nhập ... 52 triệu đồng/người/năm`` vs ``thu nhập ... gấp 1,6 lần``).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+import regex
+
+from .fold import fold
+from .rules import load_rules
+
+_WORDS = regex.compile(r"[\w&/]+")
+_SUB_CUE = regex.compile(r"(?<!\w)trong\s+do(?!\w)")
+
+
+@dataclass
+class Indicator:
+    id: str
+    name: str
+    name_en: str = ""
+    counts: str = ""
+    families: tuple = ()
+    polarity: str = "higher_better"
+    of: Optional[str] = None
+    status: Optional[str] = None
+    criterion: Optional[dict] = None
+    variant_of: Optional[str] = None
+    aliases: tuple = ()  # folded
+    qualifier: tuple = ()  # folded
+    criterion_names: tuple = ()  # folded
+    links: dict = field(default_factory=dict)
+
+
+@dataclass
+class Hit:
+    ids: list  # indicator ids the matched words name, in catalogue order
+    start: int  # offsets in the window searched
+    end: int
+
+
+def _phrase_rx(phrase: str, gap: int) -> Optional["regex.Pattern"]:
+    toks = []
+    for part in phrase.split("…"):
+        words = _WORDS.findall(fold(part))
+        if words:
+            toks.append(r"[\s,\-–.]{1,3}".join(regex.escape(w) for w in words))
+    if not toks:
+        return None
+    body = (r"(?:[\s,\-–]+[\w&/]+){0,%d}[\s,\-–]+" % gap).join(toks)
+    return regex.compile(r"(?<![\w&])" + body + r"(?![\w&])")
+
+
+class Catalogue:
+    def __init__(self, data: dict):
+        s = data.get("settings") or {}
+        self.settings = s
+        self.gap = int(s.get("gap_words", 6))
+        self.abbrev = {fold(k): fold(v) for k, v in (s.get("abbreviations") or {}).items()}
+        self.families = data.get("unit_families") or {}
+        self._unit_family = {}
+        for fam, spec in self.families.items():
+            for u in spec.get("units") or []:
+                self._unit_family[_norm_unit(u)] = fam
+        self.by_id: dict[str, Indicator] = {}
+        for raw in list(data.get("indicators") or []) + list(data.get("criterion_indicators") or []):
+            ind = self._indicator(raw)
+            if ind.id in self.by_id:
+                raise ValueError(f"rules/indicators.yml: indicator id {ind.id!r} twice")
+            self.by_id[ind.id] = ind
+        self.variants: dict[str, list[Indicator]] = {}
+        for ind in self.by_id.values():
+            if ind.variant_of:
+                self.variants.setdefault(ind.variant_of, []).append(ind)
+        # alias -> ids (catalogue order), one pattern per distinct alias
+        by_alias: dict[str, list[str]] = {}
+        for ind in self.by_id.values():
+            if ind.status == "criterion":
+                continue
+            for a in ind.aliases:
+                by_alias.setdefault(a, []).append(ind.id)
+        self.alias_rx = [(p, ids) for a, ids in sorted(by_alias.items(), key=lambda kv: -len(kv[0]))
+                         if (p := _phrase_rx(a, self.gap)) is not None]
+        self.by_status = {(i.of, i.status): i.id for i in self.by_id.values() if i.of and i.status not in (None, "criterion")}
+        self.by_criterion = {(i.criterion["set"], str(i.criterion["number"])): i.id
+                             for i in self.by_id.values() if i.criterion}
+        self.criterion_rx: dict[str, list[tuple]] = {}
+        for i in self.by_id.values():
+            if i.criterion:
+                for nm in i.criterion_names:
+                    p = _phrase_rx(nm, 0)
+                    if p is not None:
+                        self.criterion_rx.setdefault(i.criterion["set"], []).append((p, str(i.criterion["number"])))
+        units = s.get("admin_units") or {}
+        self.admin = {k: v for k, v in units.items()}
+        alts = []
+        for key, spec in units.items():
+            for w in spec.get("words") or []:
+                alts.append((fold(w), key))
+        alts.sort(key=lambda x: -len(x[0]))
+        self.admin_words = alts
+        self.statuses = [(st["key"], [p for w in st.get("words") or [] if (p := _phrase_rx(w, 0))])
+                         for st in s.get("statuses") or []]
+        self.criterion_number = regex.compile(s.get("criterion_number") or r"(?!)")
+
+    def _expand(self, alias: str) -> list[str]:
+        """An alias and its abbreviated forms ("bao hiem y te" -> "bhyt")."""
+        out = [alias]
+        for abbr, full in self.abbrev.items():
+            for a in list(out):
+                if regex.search(r"(?<!\w)" + regex.escape(full) + r"(?!\w)", a) and abbr != full:
+                    out.append(regex.sub(r"(?<!\w)" + regex.escape(full) + r"(?!\w)", abbr, a))
+        return out
+
+    def _indicator(self, raw: dict) -> Indicator:
+        if not raw.get("id") or not raw.get("name"):
+            raise ValueError(f"rules/indicators.yml: an indicator needs id and name: {raw!r}")
+        aliases: list[str] = []
+        for a in raw.get("aliases") or []:
+            for x in self._expand(fold(a)):
+                if x not in aliases:
+                    aliases.append(x)
+        names: list[str] = []
+        for a in raw.get("criterion_names") or []:
+            for x in self._expand(fold(a)):
+                if x not in names:
+                    names.append(x)
+        return Indicator(
+            id=str(raw["id"]), name=raw["name"], name_en=raw.get("name_en") or "", counts=raw.get("counts") or "",
+            families=tuple(raw.get("families") or ()), polarity=raw.get("polarity") or "neither",
+            of=raw.get("of"), status=raw.get("status"), criterion=raw.get("criterion"),
+            variant_of=raw.get("variant_of"), aliases=tuple(aliases),
+            qualifier=tuple(fold(q) for q in raw.get("qualifier") or ()), criterion_names=tuple(names),
+            links=dict(raw.get("links") or {}),
+        )
+
+    def family(self, unit: Optional[str]) -> Optional[str]:
+        """The unit family of an extractor unit (``%`` -> percent, ``xã`` -> unit_count ...)."""
+        if not unit:
+            return None
+        u = _norm_unit(unit)
+        if u in self._unit_family:
+            return self._unit_family[u]
+        if u.startswith("%"):
+            return "percent_per_year" if "/nam" in u else "percent"
+        if "dong/nguoi" in u or "dong/ nguoi" in u:
+            return "money_per_head"
+        if "dong" in u:
+            return "money"
+        return "count"
+
+    def admin_at(self, folded: str, lead: bool) -> Optional[tuple[str, int]]:
+        """The administrative unit a window starts with ("số xã ..."): (key, end)."""
+        pos = 0
+        t = folded
+        m = regex.match(r"\s*", t)
+        pos = m.end()
+        if lead:
+            for w in sorted(self.settings.get("share_lead") or [], key=len, reverse=True):
+                m = regex.match(r"(?:%s)\s+" % regex.escape(fold(w)), t[pos:])
+                if m:
+                    pos += m.end()
+                    break
+        for w, key in self.admin_words:
+            if regex.match(regex.escape(w) + r"(?!\w)", t[pos:]):
+                return key, pos + len(w)
+        return None
+
+
+def _norm_unit(u: str) -> str:
+    return " ".join(fold(u).replace(" /", "/").replace("/ ", "/").split())
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue(_key: int) -> Catalogue:
+    return Catalogue(load_rules("indicators"))
+
+
+def catalogue() -> Catalogue:
+    """The catalogue (read once per rules file)."""
+    return _catalogue(id(load_rules("indicators")))
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def get(indicator_id: Optional[str]) -> Optional[Indicator]:
+    return catalogue().by_id.get(indicator_id or "")
+
+
+def polarity(indicator_id: Optional[str]) -> str:
+    """``higher_better``, ``lower_better`` or ``neither`` (unknown ids: ``neither``)."""
+    i = get(indicator_id)
+    return i.polarity if i else "neither"
+
+
+def name(indicator_id: Optional[str]) -> Optional[str]:
+    i = get(indicator_id)
+    return i.name if i else None
+
+
+def name_en(indicator_id: Optional[str]) -> Optional[str]:
+    i = get(indicator_id)
+    return (i.name_en or i.name) if i else None
+
+
+def aliases(indicator_id: Optional[str]) -> list[str]:
+    """The folded words that name an indicator (abbreviations included)."""
+    i = get(indicator_id)
+    return [a.replace("…", " ") for a in i.aliases] if i else []
+
+
+def family(unit: Optional[str]) -> Optional[str]:
+    return catalogue().family(unit)
+
+
+def intensive(fam: Optional[str]) -> bool:
+    """Is a figure of this unit family a level (compared across plans), not an amount added up?"""
+    return bool((catalogue().families.get(fam or "") or {}).get("intensive"))
+
+
+def expand_query(query: str) -> list[str]:
+    """Other folded wordings of a search query: each catalogue alias or abbreviation the
+    query contains, replaced by the other names of the same thing."""
+    q = " ".join(_WORDS.findall(fold(query)))
+    if not q:
+        return []
+    cat = catalogue()
+    groups: list[list[str]] = [[a, f] for a, f in cat.abbrev.items() if a != f]
+    for ind in cat.by_id.values():
+        plain = [a for a in ind.aliases if "…" not in a and len(a) > 2]
+        short = [a for a in plain if len(a.split()) == 1 and a in cat.abbrev]
+        if short:
+            groups.append(plain)
+    out: list[str] = []
+    for g in groups:
+        for a in sorted(g, key=len, reverse=True):
+            pat = r"(?<!\w)" + regex.escape(a) + r"(?!\w)"
+            if regex.search(pat, q):
+                for b in g:
+                    if b != a:
+                        alt = regex.sub(pat, b, q)
+                        if alt != q and alt not in out:
+                            out.append(alt)
+                break
+    return out
+
+
+# --------------------------------------------------------------------------- windows
+
+
+def _clause_start(t: str, lo: int, pos: int) -> int:
+    i = pos
+    while i > lo:
+        c = t[i - 1]
+        if c in ";\n" or (c == "." and not (t[i - 2 : i - 1].isdigit() and t[i : i + 1].isdigit())):
+            break
+        i -= 1
+    return i
+
+
+def _after(t: str, pos: int, hi: int, stops: Iterable[int]) -> int:
+    """End of the text after a figure: the next figure outside parentheses, a clause end,
+    ``, trong đó`` or the ")" closing the group the figure sits in.  Parenthesised
+    groups after the figure are skipped (left in the window, their figures ignored)."""
+    stop = set(stops)
+    limit = min(hi, pos + 220)
+    i = pos
+    while i < limit:
+        c = t[i]
+        if i in stop and i != pos:
+            break
+        if c == "(":
+            j = t.find(")", i + 1, min(len(t), i + 300))
+            if j < 0:
+                break
+            i = j + 1
+            continue
+        if c == ")" or c in ";\n" or (c == "." and not (t[i - 1 : i].isdigit() and t[i + 1 : i + 2].isdigit())):
+            break
+        if c == "," and regex.match(r",\s*(?:trong\s+đó|trong\s+do)\b", t[i : i + 14], regex.I):
+            break
+        i += 1
+    return min(i, limit)
+
+
+def _inside_parens(t: str, lo: int, pos: int) -> Optional[int]:
+    """Offset of the "(" a figure sits in (same sentence), else None."""
+    depth = 0
+    for i in range(pos - 1, lo - 1, -1):
+        c = t[i]
+        if c == ")":
+            depth += 1
+        elif c == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
+
+
+@dataclass
+class Clause:
+    """The words around one figure, folded (same offsets as the text)."""
+
+    figure: str
+    before: str  # back to the previous figure or the clause start
+    after: str  # up to the next figure or the clause end
+    sentence: str  # the sentence up to the figure
+    helper: bool  # the figure restates another inside parentheses
+    b0: int = 0  # offset of ``before`` in the text
+    a0: int = 0
+    s0: int = 0
+
+
+def clause_of(text: str, folded: str, start: int, end: int, vs: int, ve: int, others: list[tuple[int, int]]) -> Clause:
+    lo = start
+    paren = _inside_parens(text, lo, vs)
+    prev_ends = [e for s, e in others if e <= vs and s < vs]
+    b0 = max([_clause_start(text, lo, vs)] + prev_ends + ([paren + 1] if paren is not None else []))
+    cue = [m.end() for m in _SUB_CUE.finditer(folded, b0, vs)]
+    if cue:
+        b0 = cue[-1]  # "X đạt 99%, trong đó 60% ...": the words before "trong đó" are X's
+    a1 = _after(text, ve, max(end, ve), [s for s, _ in others if s >= ve])
+    after = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group(0)), folded[ve:a1])
+    return Clause(figure=folded[vs:ve], before=folded[b0:vs], after=after, sentence=folded[lo:vs],
+                  helper=paren is not None, b0=b0, a0=ve, s0=lo)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _hits(cat: Catalogue, window: str) -> list[Hit]:
+    out = []
+    for p, ids in cat.alias_rx:
+        for m in p.finditer(window):
+            out.append(Hit(ids=ids, start=m.start(), end=m.end()))
+    return out
+
+
+def _fits(cat: Catalogue, ids: list[str], fam: Optional[str]) -> list[str]:
+    return [i for i in ids if fam is None or fam in cat.by_id[i].families]
+
+
+def _pick(cat: Catalogue, hits: list[Hit], fam: Optional[str], nearest_end: bool, window_len: int) -> Optional[tuple[str, Hit]]:
+    """The indicator of the hit nearest the figure whose families fit the unit."""
+    if not hits:
+        return None
+    key = (lambda h: (window_len - h.end, -(h.end - h.start))) if nearest_end else (lambda h: (h.start, -(h.end - h.start)))
+    for h in sorted(hits, key=key):
+        fit = _fits(cat, h.ids, fam)
+        if fit:
+            return fit[0], h
+    return None
+
+
+def _criteria_named(cat: Catalogue, setn: str, window: str) -> list[tuple[str, int, int]]:
+    """Criteria of a set named in a window after "tiêu chí": [(number, start, end)]."""
+    leads = [m.end() for lead in cat.settings.get("criterion_lead") or ["tieu chi"]
+             for m in regex.finditer(r"(?<!\w)" + regex.escape(fold(lead)) + r"(?!\w)", window)]
+    if not leads:
+        return []
+    first = min(leads)
+    found = []
+    for p, num in cat.criterion_rx.get(setn, []):
+        for m in p.finditer(window, first, first + 90):
+            if not any(s <= m.start() < e for _, s, e in found):
+                found.append((num, m.start(), m.end()))
+    return found
+
+
+def _lowest(nums: list[str]) -> str:
+    return sorted(nums, key=lambda n: int(n))[0]
+
+
+def _unit_share(cat: Catalogue, unit_key: str, cl: Clause, status_text: str, rec_criterion, rec_set,
+                fam: Optional[str] = None) -> Optional[tuple[str, str]]:
+    """(indicator id, matched folded words) of a share or count of administrative units."""
+    base_set = {"huyen": "huyen_ntm"}.get(unit_key, "xa_ntm")
+    adv = unit_key == "xa" and regex.search(r"nang\s+cao", status_text)
+    m = cat.criterion_number.search(status_text)
+    if m and unit_key in ("xa", "huyen"):
+        setn = "xa_ntm_nang_cao" if adv else base_set
+        iid = cat.by_criterion.get((setn, m.group(1).lstrip("0") or "0"))
+        if iid:
+            return iid, m.group(0)
+    if unit_key in ("xa", "huyen") and regex.search(r"(?<!\w)tieu\s+chi(?!\w)", status_text):
+        named = _criteria_named(cat, "xa_ntm_nang_cao" if adv else base_set, status_text)
+        if named:
+            num = _lowest([n for n, _, _ in named])
+            setn = "xa_ntm_nang_cao" if adv else base_set
+            return cat.by_criterion[(setn, num)], status_text[min(s for _, s, _ in named):max(e for _, _, e in named)]
+    for key, pats in cat.statuses:
+        if key == "ntm":
+            continue
+        for p in pats:
+            sm = p.search(status_text)
+            if not sm:
+                continue
+            if key == "nang_cao" and unit_key == "xa":
+                named = _criteria_named(cat, "xa_ntm_nang_cao", cl.sentence)
+                if named:
+                    num = _lowest([n for n, _, _ in named])
+                    return cat.by_criterion[("xa_ntm_nang_cao", num)], sm.group(0)
+            iid = cat.by_status.get((unit_key, key))
+            if iid:
+                return iid, sm.group(0)
+    hit = _pick(cat, _hits(cat, status_text), fam, False, len(status_text))
+    if hit and cat.by_id[hit[0]].status is None:
+        return hit[0], status_text[hit[1].start:hit[1].end]
+    for p in dict(cat.statuses).get("ntm", []):
+        sm = p.search(status_text)
+        if sm:
+            iid = cat.by_status.get((unit_key, "ntm"))
+            if iid:
+                return iid, sm.group(0)
+    if hit:
+        return hit[0], status_text[hit[1].start:hit[1].end]
+    if rec_criterion and unit_key in ("xa", "huyen"):
+        num = str(rec_criterion).split(".")[0].lstrip("0")
+        setn = rec_set if rec_set in ("xa_ntm", "xa_ntm_nang_cao", "huyen_ntm") else base_set
+        iid = cat.by_criterion.get((setn, num))
+        if iid:
+            return iid, ""
+    return None
+
+
+def _variant(cat: Catalogue, iid: str, cl: Clause) -> str:
+    for v in cat.variants.get(iid, []):
+        if any(regex.search(r"(?<!\w)" + regex.escape(q) + r"(?!\w)", cl.before + " " + cl.figure + " " + cl.after)
+               for q in v.qualifier):
+            return v.id
+    return iid
+
+
+def _coverage(cat: Catalogue, after: str, end: int) -> bool:
+    rest = after[end:end + 40]
+    return any(regex.match(r"\s*" + regex.escape(fold(c)) + r"(?!\w)", rest) for c in cat.settings.get("coverage_cue") or [])
+
+
+def _general(cat: Catalogue, cl: Clause, fam: Optional[str]) -> Optional[tuple[str, int, int]]:
+    """(id, start, end in the text) of the alias nearest the figure."""
+    for window, base, nearest_end in ((cl.figure, None, True), (cl.before, cl.b0, True), (cl.after, cl.a0, False)):
+        hits = _hits(cat, window)
+        if window is cl.after:
+            hits = [h for h in hits if not _coverage(cat, window, h.end)]
+        got = _pick(cat, hits, fam, nearest_end, len(window))
+        if got:
+            iid, h = got
+            off = (cl.a0 - len(cl.figure)) if base is None else base
+            return iid, off + h.start, off + h.end
+    got = _pick(cat, _hits(cat, cl.sentence), fam, True, len(cl.sentence))
+    if got:
+        iid, h = got
+        return iid, cl.s0 + h.start, cl.s0 + h.end
+    return None
+
+
+def link_one(text: str, folded: str, rec: Any, others: list[tuple[int, int]]) -> tuple[Optional[str], str]:
+    """(indicator id, the words of the text that matched) for one figure record."""
+    cat = catalogue()
+    g = rec.get if isinstance(rec, dict) else (lambda k, d=None: getattr(rec, k, d))
+    vs, ve, s, e = g("value_start"), g("value_end"), g("start"), g("end")
+    if not all(isinstance(x, int) for x in (vs, ve, s, e)) or not (s <= vs < ve <= len(text)):
+        return None, ""
+    cl = clause_of(text, folded, s, e, vs, ve, [o for o in others if o != (vs, ve)])
+    unit = g("unit") or ""
+    fam = cat.family(unit)
+    unit_key = None
+    status_text = cl.after
+    if fam == "unit_count":
+        hit = cat.admin_at(fold(unit), False)
+        unit_key = hit[0] if hit else None
+        if unit_key is None:
+            got = cat.admin_at(cl.figure.split(None, 1)[-1] if " " in cl.figure else "", False)
+            unit_key = got[0] if got else None
+    elif fam == "percent":
+        got = cat.admin_at(cl.after, True)
+        if got:
+            unit_key = got[0]
+            status_text = cl.after[got[1]:]
+        else:
+            for lead in cat.settings.get("share_before") or []:
+                for m in regex.finditer(r"(?<!\w)%s\s+(?:so\s+)?" % regex.escape(fold(lead)), cl.before):
+                    got = cat.admin_at(cl.before[m.end():], False)
+                    if got:
+                        unit_key = got[0]
+                        status_text = cl.before[m.end() + got[1]:] + " " + cl.after
+    if unit_key:
+        r = _unit_share(cat, unit_key, cl, status_text, g("criterion"), g("criteria_set"), fam)
+        if r is None and fam == "unit_count" and not cl.helper:
+            r = _unit_share(cat, unit_key, cl, cl.before, g("criterion"), g("criteria_set"), fam)
+        if r:
+            iid, words = r
+            i = folded.find(words, s, e) if words else -1
+            return iid, (text[i:i + len(words)] if i >= 0 else words)
+        return None, ""
+    got = _general(cat, cl, fam)
+    if not got:
+        return None, ""
+    iid, a, b = got
+    return _variant(cat, iid, cl), text[a:b]
+
+
+def _restated(figs: list, r: Any, g) -> tuple[Optional[str], str]:
+    """A figure in parentheses restating the share or count just before it in the same
+    sentence ("80% số xã đạt chuẩn (81/101 xã)") measures the same units."""
+    cat = catalogue()
+    vs = g("value_start")
+    best = None
+    for o in figs:
+        go = o.get if isinstance(o, dict) else (lambda k, d=None, o=o: getattr(o, k, d))
+        if o is r or go("start") != g("start") or not isinstance(go("value_end"), int) or go("value_end") > vs:
+            continue
+        oid = go("indicator")
+        if oid and (best is None or go("value_end") > best[0]):
+            best = (go("value_end"), oid, go("indicator_match") or "")
+    if best is None:
+        return None, ""
+    fam = cat.family(g("unit"))
+    return (best[1], best[2]) if fam in cat.by_id[best[1]].families else (None, "")
+
+
+def link_indicators(records: list, text: str) -> list:
+    """Set ``indicator``, ``indicator_name`` and ``indicator_match`` on every target and
+    status record (pydantic records or dicts) from its own clause; returns ``records``."""
+    folded = fold(text)
+    if len(folded) != len(text):  # fold keeps NFC length; guard against odd input
+        folded = folded[: len(text)].ljust(len(text))
+    figs = []
+    for r in records:
+        t = r.get("type") if isinstance(r, dict) else getattr(r, "type", None)
+        if t in ("target", "status"):
+            figs.append(r)
+    by_quote: dict[tuple, list[tuple[int, int]]] = {}
+    for r in figs:
+        g = r.get if isinstance(r, dict) else (lambda k, d=None, r=r: getattr(r, k, d))
+        if isinstance(g("value_start"), int) and isinstance(g("value_end"), int):
+            by_quote.setdefault((g("start"), g("end")), []).append((g("value_start"), g("value_end")))
+    for r in figs:
+        g = r.get if isinstance(r, dict) else (lambda k, d=None, r=r: getattr(r, k, d))
+        try:
+            iid, words = link_one(text, folded, r, by_quote.get((g("start"), g("end")), []))
+        except Exception:  # a bad record never stops the document
+            iid, words = None, ""
+        if iid is None:
+            iid, words = _restated(figs, r, g)
+        vals = {"indicator": iid, "indicator_name": name(iid) if iid else None,
+                "indicator_match": (" ".join(words.split()) or None) if iid else None}
+        for k, v in vals.items():
+            if isinstance(r, dict):
+                r[k] = v
+            else:
+                setattr(r, k, v)
+    return records
