@@ -14,8 +14,10 @@ What is checked (see shared/gold/FORMAT.md for the format itself):
   and an anchor is not used by more records than it has occurrences (assignments excepted:
   one passage may carry two criteria sets);
 * the anchor carries the figure: a target's value (or value_max), a funding amount, a
-  deadline's day/month or year can be read back from the anchor text (a year the
-  anchor does not state, e.g. "vào cuối năm" in a one-year plan, is taken as implied);
+  deadline's day/month or year, a status's value can be read back from the anchor text (a year
+  the anchor does not state, e.g. "vào cuối năm" in a one-year plan, is taken as implied);
+* a status record (a result already achieved) has a short unit and an as_of that is null or
+  an ISO date / year;
 * flags.jsonl: rules, severities, files and anchors exist, criterion rules name a criterion and set;
 * meta.jsonl (when present): one line per document part, known fields, the number occurs in the text.
 
@@ -34,7 +36,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-TYPES = {"target", "funding", "deadline", "assignment"}
+TYPES = {"target", "funding", "deadline", "assignment", "status"}
 COMPARATORS = {">=", "<=", "=", "range", "maintain", "increase", "decrease"}
 ROLES = {"total", "component", "item"}
 TOPICS = {
@@ -60,6 +62,7 @@ REQUIRED = {
     "funding": {"amount_vnd", "role"},
     "deadline": {"date"},
     "assignment": {"agency", "criteria"},
+    "status": {"value", "unit", "as_of"},
 }
 OPTIONAL = {"section", "subject", "topic", "note", "set", "set_also", "part", "scope",
             "parent_anchor", "parent_occurrence"}
@@ -183,6 +186,19 @@ def check_record(r: dict, text: str, where: str, rep: Report) -> None:
             rep.err(where, f"value {v} cannot be read from anchor {anchor!r}")
         if vmax is not None and not any(close(n, vmax) for n in nums):
             rep.err(where, f"value_max {vmax} cannot be read from anchor {anchor!r}")
+    elif t == "status":
+        v = r["value"]
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            rep.err(where, "value is not a number")
+            return
+        unit = r["unit"]
+        if not isinstance(unit, str) or not unit.strip() or len(unit) > 30:
+            rep.err(where, f"unit must be a short string, got {unit!r}")
+        a = r["as_of"]
+        if a is not None and (not isinstance(a, str) or not DATE_RE.match(a)):
+            rep.err(where, f"as_of {a!r} is not null, YYYY, YYYY-MM or YYYY-MM-DD")
+        if not any(close(n, v) for n in numbers_in(anchor)):
+            rep.err(where, f"value {v} cannot be read from anchor {anchor!r}")
     elif t == "funding":
         a = r["amount_vnd"]
         if not isinstance(a, int) or isinstance(a, bool) or a <= 0:
@@ -200,7 +216,7 @@ def check_record(r: dict, text: str, where: str, rep: Report) -> None:
         nums = [int(x) for x in re.findall(r"\d+", anchor)]
         if len(rest) == 2:
             day, month = int(rest[1]), int(rest[0])
-            dm = re.findall(r"(\d{1,2})/(\d{1,2})", anchor)
+            dm = re.findall(r"(\d{1,2})[/.-](\d{1,2})", anchor)  # 30/8, 30-8, 30.8
             if not any(int(a) == day and int(b) == month for a, b in dm):
                 rep.err(where, f"day/month of {d} not in anchor {anchor!r}")
             if int(y) in nums or re.search(r"\d{1,2}/\d{1,2}/\d{4}", anchor):
@@ -367,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.quiet:
         for doc, c in counts.items():
-            print(f"{doc}: " + ", ".join(f"{t} {c.get(t, 0)}" for t in ["target", "funding", "deadline", "assignment"])
+            print(f"{doc}: " + ", ".join(f"{t} {c.get(t, 0)}" for t in ["target", "funding", "deadline", "assignment", "status"])
                   + f" (total {sum(c.values())})")
         print(f"flags: {nflags}, meta lines: {nmeta}")
         for s in sums:
