@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .assemble import assemble
+from .indicators import link_indicators
 from .model import Block, DocMeta, Document, RawText
 from .normalise import normalise
 from .sections import build_sections, paragraphs
@@ -48,6 +49,7 @@ def extract_raw(raw: RawText) -> list[Document]:
         sections = build_sections(text, paras)
         sents = sentences(text, paras)
         records = assemble(text, meta, sections, paras, sents, tables=tables_in(tables, s, e))
+        link_indicators(records, text)
         if raw.ocr:
             for r in records:
                 r.confidence = round(r.confidence * 0.8, 3)
