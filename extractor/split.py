@@ -126,9 +126,21 @@ def is_closing_line(line: str) -> bool:
     )
 
 
+# OCR reads the "*" under a letterhead as "*%", "*'", "%*" ...: a run of symbols holding a star
+_OCR_MARK_RE = regex.compile(r"^(?=[^\p{L}\p{N}\s]*\*)[^\p{L}\p{N}\s]{1,6}(?:\s+|$)")
+
+
+def strip_mark(line: str) -> str:
+    """The line without a leading letterhead star and the OCR noise around it."""
+    return _OCR_MARK_RE.sub("", line.strip(), count=1).strip()
+
+
 def letterhead_kind(line: str) -> str | None:
     """``motto`` | ``number`` | ``date`` | ``org`` | ``mark`` for a letterhead-like line, else None."""
-    b = canonical(line.strip().strip("*_").strip())
+    raw = line.strip()
+    if raw and len(raw) <= 8 and not any(c.isalnum() for c in raw):
+        return "mark"  # "*", "---", and OCR's "*%", "* ,"
+    b = canonical(strip_mark(raw).strip("*_").strip())
     if not b:
         return None
     if set(b) <= set("*-_=~.… "):

@@ -274,12 +274,58 @@ def detect(text: str, *, min_words: int = 3) -> Optional[str]:
     return None
 
 
+_CELL_SEP_RE = re.compile(r"(\t+| {3,})")
+
+
+def _all_lower(s: str) -> bool:
+    return any(c.isalpha() for c in s) and not any(c.isupper() for c in s)
+
+
+def restore_letterhead_lines(converted: list[str], original: list[str]) -> list[str]:
+    """Capitalise letterhead lines typed in lower case in a ``.VnTimeH`` font.
+
+    That font draws every letter as a capital, so clerks typed headings in lower
+    case: converted, ``huyÖn ñy can léc`` reads ``huyện ủy can lộc``, which no
+    later stage takes for a letterhead (the plan then split in two at its own
+    heading).  A line (or a column of a two-column letterhead line) that is all
+    lower case, was legacy-coded, and reads as an organisation, a motto or a
+    doc-type heading once capitalised is capitalised when it is one of the first
+    two lines or stands within two lines of another letterhead line."""
+    from ..split import heading_type, letterhead_kind
+
+    def kind(line: str) -> Optional[str]:
+        return letterhead_kind(line) or ("heading" if heading_type(line) else None)
+
+    out = list(converted)
+    rows = [i for i, line in enumerate(converted) if line.strip()]
+    kinds = {i: kind(converted[i]) for i in rows}
+    for pos, i in enumerate(rows):
+        if converted[i] == original[i] or not any(_all_lower(p) for p in _CELL_SEP_RE.split(converted[i])):
+            continue
+        near = rows[max(0, pos - 2):pos] + rows[pos + 1:pos + 3]
+        if pos >= 2 and not any(kinds[j] for j in near):
+            continue
+        parts = _CELL_SEP_RE.split(converted[i])
+        changed = False
+        for k, part in enumerate(parts):
+            if k % 2 == 0 and _all_lower(part) and kind(part.strip().upper()) in ("org", "motto", "heading"):
+                parts[k] = part.upper()
+                changed = True
+        if changed:
+            out[i] = "".join(parts)
+            kinds[i] = kind(out[i]) or "org"
+    return out
+
+
 def fix(text: str) -> tuple[str, Optional[str]]:
     """Detect a legacy encoding in ``text`` and convert it: returns (text, encoding or None)."""
     enc = detect(text)
     if enc is None:
         return text, None
-    return to_unicode(text, enc), enc
+    converted = to_unicode(text, enc)
+    if enc == TCVN3 and len(converted) == len(text):
+        converted = "\n".join(restore_letterhead_lines(converted.split("\n"), text.split("\n")))
+    return converted, enc
 
 
 def fix_blocks(texts: list[str], *, font_hint: Optional[str] = None) -> tuple[list[str], Optional[str]]:
@@ -309,4 +355,6 @@ def fix_blocks(texts: list[str], *, font_hint: Optional[str] = None) -> tuple[li
         converted = to_unicode(t, enc)
         s_conv = _score(_candidate_words(converted, limit=400))
         out.append(converted if s_conv >= s_none else t)
+    if enc == TCVN3 and all("\n" not in t for t in texts):
+        out = restore_letterhead_lines(out, texts)
     return out, enc
