@@ -235,3 +235,47 @@ def test_same_records_from_every_format(tmp_path):
             for r in doc.records if r.type in ("funding", "target")
         ]
     assert seen["docx"] == seen["pdf"] == seen["txt"]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+COUNT_CAPTION = "Biểu 03: Số xã phấn đấu đạt chuẩn nông thôn mới theo năm"
+COUNT_TABLE = [
+    ["TT", "Cụm xã", "2022", "2023", "2024", "2025", "Tổng số"],
+    ["1", "Cụm phía Bắc", "2", "1", "1", "1", "5"],
+    ["2", "Cụm phía Nam", "1", "2", "1", "1", "5"],
+    ["", "Tổng cộng", "3", "4", "2", "2", "10"],  # 2023: 1 + 2 = 3, not 4
+]
+
+
+def test_sums_inside_tables_are_checked(tmp_path):
+    from extractor import store
+    from extractor.check import run_checks
+
+    rows = [list(r) for r in FUND_ROWS]
+    rows[1][5] = "13.000"  # Ngân sách trung ương, 2023: the row now adds up to 61.000, the 2023 column to 35.450
+    fw = [4, 34, 9, 8, 8, 8, 8, 8]
+    lines = HEAD + MIDDLE + FUND_CAPTION + [""] + _layout(FUND_HEADER, fw, head=2) + _layout(rows, fw) + [""]
+    lines += [COUNT_CAPTION, ""] + _layout(COUNT_TABLE, [4, 20, 5, 5, 5, 5, 8], head=1) + [""] + TAIL
+    path = tmp_path / "sai_so.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    docs = extract_path(path)
+    db = store.open_db(tmp_path / "k.db")
+    store.store_documents(db, {"path": str(path), "sha256": "x" * 64}, docs)
+    flags = run_checks(db)
+    money = sorted((f.child.quote, " ".join(f.parent.quote.split())) for f in flags if f.rule == "funding_sum_mismatch")
+    assert len(money) == 2, money
+    # the row: its total cell against its year cells
+    assert money[1] == ("60.000", "12.000 12.000 13.000 12.000 12.000")
+    # the 2023 column: the total row's cell against the cells of the rows under it (not the sub-source)
+    assert money[0][0] == "34.450"
+    assert money[0][1].startswith("13.000 12.000 12.000 2 Ngân sách tỉnh") and money[0][1].endswith("2.000 2.000 4.450")
+    counts = [f for f in flags if f.rule == "count_mismatch"]
+    got = sorted((f.child.quote, " ".join(f.parent.quote.split())) for f in counts)
+    # one wrong cell (2023 of the total row) breaks its row and its column
+    assert got == [("10", "3 4 2 2"), ("4", "1 1 1 5 2 Cụm phía Nam 1 2")], got
+    assert sorted(f.messages[0].split("được ")[1][:2] for f in counts) == ["11", "3,"]
+    for f in flags:
+        if f.rule in ("funding_sum_mismatch", "count_mismatch"):
+            assert docs[0].text[f.child.start:f.child.end] == f.child.quote

@@ -48,6 +48,7 @@ def run(db) -> CheckResult:
     from .rules_counts import count_mismatches
     from .rules_criteria import coverage, name_mismatches
     from .rules_funding import funding_mismatches
+    from .rules_tables import table_mismatches
     from .rules_targets import compare_with_parent, deadline_conflicts, internal_conflicts, missing_targets
 
     docs = load_documents(db)
@@ -61,6 +62,7 @@ def run(db) -> CheckResult:
             flags += deadline_conflicts(d, link.parent)
         flags += internal_conflicts(d)
         flags += funding_mismatches(d)
+        flags += table_mismatches(d)
         flags += count_mismatches(d)
         flags += name_mismatches(d)
         flags += coverage(d)
