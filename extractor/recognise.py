@@ -211,7 +211,7 @@ def find_years(text: str) -> list[YearMention]:
 class DateMention:
     start: int  # the whole expression, from the cue word ("trước", "vào", "từ")
     end: int
-    date: str  # ISO, YYYY-MM or YYYY; "--MM-DD" when the year is missing
+    date: str  # ISO, YYYY-MM or YYYY; "--MM-DD" / "--" when the year is the document's
     kind: str  # before | within | at | window (rules/deadlines.yml "cues")
     precision: str = "day"  # day | month | quarter | year
     cue: str = ""  # the cue as written
@@ -224,7 +224,7 @@ def _date_res():
     cues = "|".join(f"(?P<{kind}>{'|'.join(f'(?:{c})' for c in pats)})" for kind, pats in r["cues"].items())
     lead = r"(?<![\p{L}\p{N}])(?:" + cues + r")\s+(?:" + r["cue_modifier"] + r"\s+)?"
     out = [(re.compile(r"(?<![\p{L}\p{N}])(?P<window>" + r["window"] + ")" + _WORD_END, re.I), "day")]
-    for precision in ("day", "month", "quarter", "year"):
+    for precision in ("day", "month", "quarter", "year", "this_year"):
         out.append((re.compile(lead + "(?:" + r["forms"][precision] + ")" + _WORD_END, re.I), precision))
     return out, {str(k): v for k, v in r["quarter_end"].items()}
 
@@ -253,6 +253,8 @@ def find_dates(text: str) -> list[DateMention]:
                 date = f"{y}-{mo:02d}"
             elif precision == "quarter":
                 date = f"{y}-{q_end[m.group('q').upper()]:02d}"
+            elif precision == "this_year":  # "vào cuối năm": the document's year
+                date, precision = "--", "year"
             else:
                 date = y
             cue = m.group(kind)

@@ -8,6 +8,13 @@ number belongs to the set named next to it: after a head phrase
 with no set named are gathered into one record with ``criteria_set``
 "unspecified".  ``thuộc tiêu chí số 13`` after a list of indicators names their
 parent and is not itself assigned.
+
+An agency may also be the subject of a clause in running text: ``Sở X chịu trách
+nhiệm … tiêu chí số 1, 6``, ``Giao Sở X chủ trì thực hiện tiêu chí …``, two agencies
+in one line split by ``;``.  The criteria of ``chủ trì, phối hợp với Sở B …`` stay
+with the lead agency.  Criteria with no set named take the set the plan names for
+itself (its title or lead: ``Bộ tiêu chí “Ấp nông thôn mới”``, a commune NTM plan),
+else "unspecified".  The same agency, set and criteria said twice is one record.
 """
 
 from __future__ import annotations
@@ -16,13 +23,45 @@ import regex as re
 
 from ..model import Assignment
 from ..recognise import find_criteria
-from .agencies import agency_name
+from .agencies import agency_name, agency_subjects
 from .context import Context
-from .criteria import find_sets
+from .criteria import find_sets, set_in
 
 
 def _passages(ctx: Context):
-    """(agency, start, paragraph indexes) for each agency passage."""
+    """(agency, start, [(offset, text)]) for each agency passage: headings and bullet heads
+    (whole paragraphs), then clause subjects in the other paragraphs."""
+    heads = _head_passages(ctx)
+    out = [(name, start, [(ctx.paras[i].start, ctx.paras[i].text) for i in ids]) for name, start, ids in heads]
+    covered = {i for _, _, ids in heads for i in ids}
+    for i, p in enumerate(ctx.paras):
+        if i not in covered:
+            out.extend(_clause_passages(p.start, p.text))
+    out.sort(key=lambda x: x[1])
+    return out
+
+
+_CLAUSE_SPLIT_RE = re.compile(r";|\.\s+(?=[\p{Lu}\d(])|\.$")
+
+
+def _clause_passages(offset: int, text: str):
+    """Agencies that are the subject of a clause, each with the words after its duty verb
+    up to the next subject or the clause end."""
+    out = []
+    start = 0
+    for m in [*_CLAUSE_SPLIT_RE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        clause = text[start:end]
+        subjects = agency_subjects(clause)
+        for k, (a, _b, name, duty_end) in enumerate(subjects):
+            stop = subjects[k + 1][0] if k + 1 < len(subjects) else len(clause)
+            out.append((name, offset + start + a, [(offset + start + duty_end, clause[duty_end:stop])]))
+        start = m.end() if m else len(text)
+    return out
+
+
+def _head_passages(ctx: Context):
+    """(agency, start, paragraph indexes) for each heading or bullet-head passage."""
     out = []
     for sec in ctx.sections:
         name = agency_name(sec.title)
@@ -66,47 +105,90 @@ def _set_of(pos: int, end: int, sets, text: str) -> tuple[str | None, int | None
     return None, None, None
 
 
+def _groups(chunks) -> tuple[dict[str, dict], list[str]]:
+    """Criteria of one passage grouped by the set each belongs to (None = not named)."""
+    groups: dict[str, dict] = {}  # set -> {nums, names, start, end}
+    order: list[str] = []
+    carry = None  # the set of a list item that ended with ";" runs on into the next line
+    for offset, text in chunks:
+        sets = find_sets(text)
+        last_set = None
+        for c in find_criteria(text):
+            set_name, sa, sb = _set_of(c.start, c.end, sets, text)
+            if set_name is None and carry and not sets:
+                set_name = carry
+            last_set = set_name or last_set
+            g = groups.get(set_name)
+            if g is None:
+                g = groups[set_name] = {"nums": [], "names": [], "start": None, "end": None}
+                order.append(set_name)
+            if c.name:
+                g["names"].append({"number": c.number, "name": c.name, "start": offset + c.name_start, "end": offset + c.name_end})
+            if c.parent_ref:
+                continue
+            if c.number not in g["nums"]:
+                g["nums"].append(c.number)
+            lo = offset + min(c.start, sa if sa is not None else c.start)
+            hi = offset + max(c.name_end or c.end, sb if sb is not None else c.end)
+            g["start"] = lo if g["start"] is None else min(g["start"], lo)
+            g["end"] = hi if g["end"] is None else max(g["end"], hi)
+        carry = last_set if text.rstrip().endswith((";", ",")) else None
+    return groups, order
+
+
+def _named_set(text: str) -> str | None:
+    """The first criteria set ``text`` names as a set (``Bộ tiêu chí …``, village criteria)."""
+    for a, _b, name, _r in find_sets(text):
+        if re.match(r"Bộ\s+tiêu\s+chí", text[a:], re.I) or name == "thon":
+            return name
+    return None
+
+
+def _own_set(ctx: Context) -> str | None:
+    """The criteria set the plan names for itself: in its title or first paragraph
+    (``Bộ tiêu chí “Ấp nông thôn mới”``, ``Bộ tiêu chí quốc gia về xã nông thôn mới``),
+    else the commune set for a commune's NTM plan."""
+    head = " ".join(t for t in (ctx.meta.title, ctx.paras[0].text if ctx.paras else "") if t)
+    named = _named_set(head)
+    if named:
+        return named
+    if ctx.meta.level == "xa" and re.search(r"nông\s+thôn\s+mới|NTM", head + " " + ctx.text[:1500]):
+        return set_in(head) if set_in(head) in ("xa_ntm_nang_cao", "xa_ntm_kieu_mau") else "xa_ntm"
+    return None
+
+
+def _context_set(ctx: Context, agency: str, start: int, own: str | None) -> str | None:
+    """The set for criteria a passage does not name a set for: the nearest enclosing
+    heading that names one (``1. Phân công … Bộ tiêu chí … nâng cao``), else the plan's."""
+    for sec in reversed(ctx.chain(start)):
+        if agency_name(sec.title) == agency:
+            continue
+        named = _named_set(sec.title)
+        if named:
+            return named
+    return own
+
+
 def assignments_in(ctx: Context) -> list[Assignment]:
     out: list[Assignment] = []
-    for agency, a_start, para_ids in _passages(ctx):
-        groups: dict[str, dict] = {}  # set -> {nums, names, start, end}
-        order: list[str] = []
-        carry = None  # the set of a list item that ended with ";" runs on into the next line
-        for i in para_ids:
-            p = ctx.paras[i]
-            sets = find_sets(p.text)
-            last_set = None
-            for c in find_criteria(p.text):
-                set_name, sa, sb = _set_of(c.start, c.end, sets, p.text)
-                if set_name is None and carry and not sets:
-                    set_name = carry
-                last_set = set_name or last_set
-                key = set_name or "unspecified"
-                g = groups.get(key)
-                if g is None:
-                    g = groups[key] = {"nums": [], "names": [], "start": None, "end": None}
-                    order.append(key)
-                if c.name:
-                    g["names"].append({"number": c.number, "name": c.name, "start": p.start + c.name_start, "end": p.start + c.name_end})
-                if c.parent_ref:
-                    continue
-                if c.number not in g["nums"]:
-                    g["nums"].append(c.number)
-                lo = p.start + min(c.start, sa if sa is not None else c.start)
-                hi = p.start + max(c.name_end or c.end, sb if sb is not None else c.end)
-                g["start"] = lo if g["start"] is None else min(g["start"], lo)
-                g["end"] = hi if g["end"] is None else max(g["end"], hi)
-            carry = last_set if p.text.rstrip().endswith((";", ",")) else None
+    seen = set()
+    own = _own_set(ctx)
+    for agency, a_start, chunks in _passages(ctx):
+        groups, order = _groups(chunks)
         first = True
         for key in order:
             g = groups[key]
             if not g["nums"]:
                 continue
+            set_name = key or _context_set(ctx, agency, a_start, own) or "unspecified"
+            if (agency.lower(), set_name, tuple(g["nums"])) in seen:
+                continue  # the same assignment said again
+            seen.add((agency.lower(), set_name, tuple(g["nums"])))
             start = a_start if first else _passage_start(ctx.text, g["start"], a_start)
             end = _passage_end(ctx.text, g["end"])
             first = False
-            set_name, also = key, []
-            if key == "both":
+            also = []
+            if set_name == "both":
                 set_name, also = "xa_ntm", ["xa_ntm_nang_cao"]
             sec = ctx.section(start)
             out.append(
@@ -115,7 +197,7 @@ def assignments_in(ctx: Context) -> list[Assignment]:
                     start=start,
                     end=end,
                     section=sec.label if sec else None,
-                    confidence=0.85 if key != "unspecified" else 0.7,
+                    confidence=0.85 if key else (0.75 if own else 0.7),
                     topic="administration_law",
                     agency=agency,
                     criteria=g["nums"],

@@ -34,9 +34,9 @@ _TASK_MAX = 200
 def _rules():
     r = load_rules("deadlines")
     return {
-        "goal": re.compile(r["goal_words"], re.I),
-        "not_before": [re.compile(p, re.I) for p in r["not_before"].values()],
-        "rhythm": re.compile(r["rhythm_after"], re.I),
+        "goal": re.compile(f"(?:{r['goal_words']})|(?:{r['status_words']})", re.I),
+        "status": re.compile(r["status_words"], re.I),
+        "not_before": {k: re.compile(p, re.I) for k, p in r["not_before"].items()},
         "past": re.compile(r["past_words"], re.I),
         "future": re.compile(r["future_words"], re.I),
     }
@@ -69,22 +69,36 @@ def _has_figure(text: str, a: int, b: int, dates) -> bool:
 def _goal_clause(text: str, d, dates) -> tuple[int, int] | None:
     """The clause holding the completion or status the date is for, if it has one.
 
-    The date's own clause, or, when the date leads the sentence (``Sang năm 2023, …``),
-    the first clause after it that names a goal.  For a year-precision date the clause
-    must carry no figure (else the sentence is a target)."""
-    rules = _rules()
+    A goal before the date in its clause (``đạt chuẩn … vào năm 2020``); else one after it
+    that no later date claims (``UBND xã trong tháng 6/2019 hoàn thành …``); else, when the
+    date leads the sentence (``Sang năm 2023, …``), the main clause after it.  For a
+    year-precision date the clause must carry no figure (else the sentence is a target)."""
+    goal_re = _rules()["goal"]
     spans = _clauses(text)
     idx = next(i for i, (a, b) in enumerate(spans) if a <= d.start <= b)
     a, b = spans[idx]
-    candidates = [(a, b)]
-    if not rules["goal"].search(text[a:d.start]) and not rules["goal"].search(text[d.end:b]) and idx + 1 < len(spans):
-        candidates.append(spans[idx + 1])  # the main clause after a leading date
-    for a, b in candidates:
-        if rules["goal"].search(text[a:b]):
-            if d.precision == "year" and _has_figure(text, a, b, dates):
-                return None
-            return a, b
-    return None
+    found = None
+    if goal_re.search(text[a:d.start]):
+        found = (a, b)
+    else:
+        g = goal_re.search(text[d.end:b])
+        if g and not any(d.end + g.end() <= o.start < b for o in dates):
+            found = (a, b)
+        elif not g and not re.search(r"\p{L}{2,}(?:\s+\p{L}+){3,}", text[a:d.start]) and idx + 1 < len(spans):
+            nxt = spans[idx + 1]  # the main clause after a leading date
+            found = nxt if goal_re.search(text[nxt[0]:nxt[1]]) else None
+    if found and d.precision == "year" and _has_figure(text, found[0], found[1], dates):
+        return None
+    return found
+
+
+def _place_status(text: str) -> bool:
+    """A named territory to reach the NTM standard (``huyện Cam Lộ đạt chuẩn …``), not a
+    generic one (``các xóm … đạt chuẩn``)."""
+    for m in _rules()["status"].finditer(text):
+        if re.search(r"(?<!các\s|những\s)(?:xã|huyện|tỉnh|thị\s+xã|thành\s+phố)(?:\s+\p{Lu}\p{Ll}*)*\s*$", text[max(0, m.start() - 40):m.start()]):
+            return True
+    return False
 
 
 def _clause_of(text: str, d) -> tuple[int, int]:
@@ -113,12 +127,9 @@ def _is_past(ctx: Context, text: str, d, date: str, goal) -> bool:
 
 
 def _excluded(text: str, d) -> bool:
-    """Superseded, cut-off, effective or recurring dates."""
-    rules = _rules()
+    """Superseded, effective and (after an "at" cue) cut-off dates."""
     before = text[max(0, d.start - 80):d.start]
-    if any(rx.search(before) for rx in rules["not_before"]):
-        return True
-    return bool(rules["rhythm"].match(text, d.end))
+    return any(rx.search(before) for k, rx in _rules()["not_before"].items() if k != "cut_off" or d.kind == "at")
 
 
 def _task(text: str, cstart: int, d, goal) -> str | None:
@@ -135,10 +146,22 @@ def _task(text: str, cstart: int, d, goal) -> str | None:
     return task or None
 
 
-def _document_year(ctx: Context) -> int | None:
-    if ctx.meta.date:
-        return int(ctx.meta.date[:4])
-    return ctx.plan_year
+def _fill_year(ctx: Context, sent_start: int, date: str) -> str | None:
+    """A date written without its year (``trước ngày 30-8``, ``vào cuối năm``): the year of
+    the heading it sits under (``NHIỆM VỤ NĂM 2024``), else the document's year, moved on a
+    year when the day would fall before the document was issued."""
+    for sec in reversed(ctx.chain(sent_start)):
+        ys = re.findall(r"năm\s+((?:19|20)\d\d)(?!\s*[-–]\s*\d)", sec.title, re.I)
+        if len(set(ys)) == 1:
+            year = int(ys[0])
+            break
+    else:
+        year = int(ctx.meta.date[:4]) if ctx.meta.date else ctx.plan_year
+        if not year:
+            return None
+        if ctx.meta.date and date != "--" and f"{year}{date[1:]}" < ctx.meta.date:
+            year += 1
+    return str(year) if date == "--" else f"{year}{date[1:]}"
 
 
 def deadlines_in(ctx: Context, sent) -> list[Deadline]:
@@ -163,15 +186,14 @@ def deadlines_in(ctx: Context, sent) -> list[Deadline]:
             continue
         if d.kind == "at" and goal is None:
             continue
-        if d.kind == "within" and d.precision == "year" and int(date) == ctx.plan_year:
-            continue  # "trong năm 2025" of a 2025 plan is the plan's own period
+        if d.kind == "within" and d.precision == "year" and date != "--" and int(date) == ctx.plan_year and not _place_status(text[goal[0]:goal[1]]):
+            continue  # "trong năm 2025" of a 2025 plan is the plan's own period (a status goal is not)
         if d.kind == "before" and d.precision == "year" and goal is None and _has_figure(text, *_clause_of(text, d), dates):
             continue  # a figure to reach before a year: a target
         if date.startswith("--"):
-            year = _document_year(ctx)
-            if not year:
+            date = _fill_year(ctx, sent.start, date)
+            if not date:
                 continue
-            date = f"{year}{date[1:]}"
         if _is_past(ctx, text, d, date, goal):
             continue
         chain = ctx.chain(sent.start)
@@ -181,7 +203,7 @@ def deadlines_in(ctx: Context, sent) -> list[Deadline]:
                 start=sent.start,
                 end=sent.end,
                 section=chain[-1].label if chain else None,
-                confidence=0.85 if not d.date.startswith("--") else 0.7,
+                confidence=0.85 if not d.date.startswith("--") else 0.7,  # year taken from the document
                 topic=topic_of(clause_before, [s.title for s in chain][::-1]),
                 date=date,
                 task=_task(text, cstart, d, goal),
