@@ -3,7 +3,8 @@
 Needs ``pyarrow`` (in the ``serve`` extra).  Column types follow the table's
 declared SQLite types (INTEGER -> int64, REAL/FLOAT -> double, TEXT -> string); a
 column whose values do not fit its declared type is written as strings.  JSON
-columns (provenance, fraction, criteria, extra ...) stay JSON text, as in CSV.
+columns (provenance, fraction, criteria, extra ...) stay JSON text, as in CSV.  Record
+tables carry their document's context columns (``store.export_cursor``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from .errors import KehoachError
-from .store import TABLES
+from .store import TABLES, export_cursor
 
 _TYPES = {"INTEGER": "int64", "INT": "int64", "REAL": "float64", "FLOAT": "float64", "TEXT": "string"}
 
@@ -30,7 +31,8 @@ def export_parquet(db: Any, table: str, out: Union[str, Path, None]) -> int:
         raise KehoachError("Parquet export needs pyarrow: pip install pyarrow (or pip install -e '.[serve]')") from None
     conn = getattr(db, "conn", db)
     declared = {row[1]: (row[2] or "").upper() for row in conn.execute(f'PRAGMA table_info("{table}")')}
-    cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY 1')
+    declared.update({"ocr": "INTEGER", "year": "INTEGER"} if "ocr" not in declared else {})
+    cursor = export_cursor(db, table)  # record tables: with their document's context columns
     names = [d[0] for d in cursor.description]
     rows = cursor.fetchall()
     arrays = []

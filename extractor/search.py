@@ -37,6 +37,13 @@ from .normalise import canonical
 RECORD_TYPES = ("target", "status", "deadline", "assignment", "funding")
 SEARCH_TYPES = RECORD_TYPES + ("section",)
 MATCH_CLASSES = ("exact", "phrase", "words")
+MATCH_EXPLAINED = {
+    "exact": "đúng từng chữ, cả dấu / the exact words, diacritics and all",
+    "phrase": "đúng cụm từ khi bỏ dấu / the same phrase once diacritics are ignored",
+    "words": "có đủ các từ nhưng không liền nhau / every word, but not together",
+}
+ELSEWHERE = ("; các từ ở phần khác của câu, không nói về con số này / "
+             "the words are in another part of the sentence, not about this figure")
 
 _WORD = regex.compile(r"\w+")
 # how many FTS candidates are re-ranked in Python before the limit is applied
@@ -166,10 +173,12 @@ def search(
         hits = _search_sections(conn, query, level, province, district, year, include_superseded)
     else:
         hits = _search_records(conn, query, rtype, level, province, district, topic, year, include_superseded)
-    hits.sort(key=lambda h: (h["_class"], h["_rank"], h.get("document_id") or 0, h.get("start") or 0))
+    hits.sort(key=lambda h: (h["_class"], not h.get("about_figure", True), h["_rank"],
+                             h.get("document_id") or 0, h.get("start") or 0))
     out = []
     for h in hits[: max(0, limit)]:
         h["match"] = MATCH_CLASSES[h.pop("_class")]
+        h["match_explained"] = MATCH_EXPLAINED[h["match"]] + ("" if h.get("about_figure", True) else ELSEWHERE)
         h.pop("_rank")
         out.append(h)
     return out
@@ -197,7 +206,7 @@ def _search_records(conn, query, rtype, level, province, district, topic, year, 
     sql = (
         "SELECT r.id AS record_id, r.type, r.quote, r.value, r.value_max, r.comparator, r.unit, r.year, "
         "r.date, r.agency, r.amount_vnd, r.role, r.source_of_funds, r.criterion, r.topic, r.section, "
-        "r.start, r.\"end\", r.document_id, d.number, d.doc_type, d.title, d.level, d.province, "
+        "r.start, r.\"end\", r.extra, r.indicator, r.indicator_name, r.document_id, d.number, d.doc_type, d.title, d.level, d.province, "
         "d.district, d.commune, d.date AS document_date, s.name AS source, s.path AS source_path, "
         "records_fts.rank AS _rank "
         "FROM records_fts JOIN records r ON r.id = records_fts.rowid "
@@ -207,7 +216,36 @@ def _search_records(conn, query, rtype, level, province, district, topic, year, 
     rows = _fetch(conn, sql, params)
     for row in rows:
         row["_class"] = match_class(row["quote"], query)
+        _figure_fields(row, query)
     return rows
+
+
+def _figure_fields(row: dict, query: str) -> None:
+    """``value_start``/``value_end`` (document offsets of the record's own figure, from
+    ``extra``) and ``about_figure``: do the query's words sit in the clause of this figure
+    (between the figures before and after it), rather than elsewhere in the sentence?"""
+    import json
+
+    try:
+        extra = json.loads(row.pop("extra") or "{}")
+    except ValueError:
+        extra = {}
+    vs, ve = extra.get("value_start"), extra.get("value_end")
+    quote, start = row.get("quote") or "", row.get("start")
+    if not (isinstance(vs, int) and isinstance(ve, int) and isinstance(start, int)
+            and 0 <= vs - start < ve - start <= len(quote)):
+        return
+    row["value_start"], row["value_end"] = vs, ve
+    a, b = vs - start, ve - start
+    figures = [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if not _YEAR.fullmatch(m.group().strip())]
+    left = max([e for s, e in figures if e <= a] + [0])
+    right = min([s for s, e in figures if s >= b] + [len(quote)])
+    clause = words(quote[left:right])
+    row["about_figure"] = all(t in clause for t in words(query))
+
+
+_FIGURE = regex.compile(r"\d+(?:[.,/]\d+)*\s?%?")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
 
 
 def _search_sections(conn, query, level, province, district, year, include_superseded) -> list[dict]:

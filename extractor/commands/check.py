@@ -26,14 +26,20 @@ def check(
     from ..errors import KehoachError
     from ..store import open_db
 
+    from ..delayed_progress import delayed_progress
+
     err = Console(stderr=True)
     try:
         database = open_db(db, must_exist=True)
-        result = run(database)
-        stored = None
-        if not no_store:
-            store_links(database, result.links)
-            stored = store_flags(database, result.flags)
+        with delayed_progress("cross-checking plans", total=1 if no_store else 3, console=err) as step:
+            result = run(database)
+            step("storing links")
+            stored = None
+            if not no_store:
+                store_links(database, result.links)
+                step("storing findings")
+                stored = store_flags(database, result.flags)
+                step()
     except KehoachError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)

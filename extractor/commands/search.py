@@ -62,10 +62,22 @@ def search(
     if not hits:
         err.print(f"no results for {query!r}")
         return
-    table = Table(title=f"{len(hits)} results for {query!r}", show_lines=True)
+    table = Table(title=f"{len(hits)} results for {query!r} (one row per record; its figure in bold)",
+                  show_lines=True)
     for col in ("type", "quote", "value", "document", "match"):
         table.add_column(col, overflow="fold")
     for h in hits:
         doc = " ".join(x for x in (h.get("number") or "", h.get("source") or "") if x)
-        table.add_row(h["type"], h["quote"], _value(h), doc, h["match"])
+        table.add_row(h["type"], _quote(h), _value(h), doc, h.get("match_explained") or h["match"])
     Console().print(table)
+
+
+def _quote(h: dict):
+    """The quote as Rich text: the record's own figure bold and underlined, the rest plain."""
+    from rich.text import Text
+
+    text = Text(h.get("quote") or "")
+    vs, ve, start = h.get("value_start"), h.get("value_end"), h.get("start")
+    if isinstance(vs, int) and isinstance(ve, int) and isinstance(start, int):
+        text.stylize("bold underline", vs - start, ve - start)
+    return text

@@ -12,21 +12,19 @@ META_FIELDS = ["doc_type", "number", "date", "issuer", "level", "province", "dis
 
 
 def _value(rec: dict) -> str:
+    """A record's value for the table: ``≥ 80% (2025)``, ``2–3 xã``, ``1–1,5%`` (Vietnamese
+    decimal comma), ``120.000.000 đ (total)``."""
+    from ..report import record_value
+
     t = rec.get("type")
-    if t == "target":
-        v = rec.get("value")
-        v = int(v) if isinstance(v, float) and v.is_integer() else v
-        parts = [str(rec.get("comparator") or ""), str(v), rec.get("unit") or ""]
-        if rec.get("year"):
-            parts.append(f"({rec['year']})")
-        return " ".join(p for p in parts if p)
     if t == "deadline":
         return rec.get("date") or ""
     if t == "assignment":
-        return f"{rec.get('agency')}: {', '.join(rec.get('criteria') or [])}"
-    if t == "funding":
-        return f"{rec.get('amount_vnd'):,} đ ({rec.get('role')})"
-    return ""
+        crit = rec.get("criteria") or []
+        return f"{rec.get('agency')}: {', '.join(map(str, crit)) if isinstance(crit, list) else crit}"
+    if t == "funding" and rec.get("amount_vnd") is not None:
+        return f"{rec['amount_vnd']:,} đ ({rec.get('role')})".replace(",", ".")
+    return record_value(rec)
 
 
 def show(
@@ -36,6 +34,7 @@ def show(
 ) -> None:
     """Summarise one document: metadata with provenance, citations, outline, record counts, first records."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
     from rich.tree import Tree
@@ -54,9 +53,11 @@ def show(
     d, src = info["document"], info["source"]
     head = " ".join(x for x in [d.get("doc_type") or "(document type unknown)", d.get("number") or ""] if x)
     status = "[red]superseded[/red]" if d.get("superseded") else "[green]current[/green]"
-    console.print(Panel(f"[bold]{head}[/bold]\n{d.get('title') or ''}\n"
-                        f"#{d['id']}  {status}  part {d.get('part')} of {src['path']} (version {src.get('version')}, "
-                        f"ingested {src.get('ingested_at')})",
+    ocr = ("\n[bold yellow]OCR:[/bold yellow] the text was read from page images; check figures against the original"
+           if d.get("ocr") or src.get("ocr") else "")
+    console.print(Panel(f"[bold]{escape(head)}[/bold]\n{escape(d.get('title') or '')}\n"
+                        f"#{d['id']}  {status}  part {d.get('part')} of {escape(str(src['path']))} "
+                        f"(version {src.get('version')}, ingested {src.get('ingested_at')}){ocr}",
                         expand=False))
 
     meta = Table(title="metadata", show_header=True)
@@ -66,7 +67,7 @@ def show(
     prov = d.get("provenance") or {}
     for f in META_FIELDS:
         if d.get(f) is not None:
-            meta.add_row(f, str(d[f]), prov.get(f, ""))
+            meta.add_row(f, escape(str(d[f])), escape(str(prov.get(f, ""))))
     if d.get("parent_id"):
         meta.add_row("implements", f"#{d['parent_id']}", d.get("parent_by") or "")
     console.print(meta)
@@ -76,8 +77,8 @@ def show(
         for col in ("relation", "type", "number", "date", "quote"):
             cit.add_column(col, overflow="fold")
         for c in info["citations"]:
-            cit.add_row(c["relation"] or "", c["doc_type"] or "", c["number"] or "", c["date"] or "",
-                        (c["quote"] or "")[:120])
+            cit.add_row(*(escape(c[k] or "") for k in ("relation", "doc_type", "number", "date")),
+                        escape((c["quote"] or "")[:120]))
         console.print(cit)
 
     if info["sections"]:
@@ -86,7 +87,7 @@ def show(
         for s in info["sections"]:
             while stack and stack[-1][0] >= (s["level"] or 1):
                 stack.pop()
-            node = (stack[-1][1] if stack else tree).add(f"[bold]{s['label']}[/bold] {s['title']}")
+            node = (stack[-1][1] if stack else tree).add(f"[bold]{escape(s['label'] or '')}[/bold] {escape(s['title'] or '')}")
             stack.append((s["level"] or 1, node))
         console.print(tree)
 
@@ -99,5 +100,5 @@ def show(
         recs.add_column("section")
         recs.add_column("quote", overflow="fold")
         for r in info["records"]:
-            recs.add_row(r["type"], _value(r), r.get("section") or "", f"“{r['quote']}”")
+            recs.add_row(r["type"], escape(_value(r)), escape(r.get("section") or ""), escape(f"“{r['quote']}”"))
         console.print(recs)

@@ -7,11 +7,19 @@
 Needs the ``serve`` extra (``pip install -e '.[serve]'``).  Modules:
 ``metadata`` (titles, descriptions, facets, canned queries), ``plugin`` (the
 ``/-/review``, ``/-/search`` and ``/-/doc/<id>`` routes), ``passages`` (escaped
-passages in context; no Datasette import), ``templates/``.
+passages in context; no Datasette import), ``limits`` (memory and response caps on
+every Datasette connection), ``templates/``.
+
+Safe serving: on 127.0.0.1 researchers may run any SQL (``?sql=``), within the caps
+of ``limits``; on any other address arbitrary SQL is off unless ``allow_sql=True``
+(``kehoach serve --allow-sql``).  Tables, facets, canned queries, search and the
+review page work either way.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from pathlib import Path
 from typing import Optional, Union
 
@@ -40,14 +48,42 @@ def register_plugin() -> None:
         pm.register(plugin, name=PLUGIN_NAME)
 
 
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.1, ::1, localhost: addresses only this computer can reach."""
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise ``KehoachError`` (with what to do) when ``host:port`` cannot be bound."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host.strip("[]"), port))
+        except OSError as exc:
+            if exc.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
+                raise KehoachError(
+                    f"port {port} on {host} is already in use (another kehoach serve or program?); "
+                    f"choose another with --port, e.g. --port {port + 1 if 0 < port < 65535 else 8002}"
+                ) from None
+            raise KehoachError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def make_datasette(
     db: Union[str, Path],
     *,
     secret: Optional[str] = None,
     settings: Optional[dict] = None,
+    allow_sql: bool = True,
 ):
     """A ``Datasette`` over the database file ``db`` (opened read-write, so the review
-    page can append to ``reviews``), with kehoach's metadata and plugin."""
+    page can append to ``reviews``), with kehoach's metadata and plugin.  ``allow_sql``
+    False turns off arbitrary SQL (``?sql=``); canned queries still run."""
     _require_datasette()
     from datasette.app import Datasette
 
@@ -57,7 +93,8 @@ def make_datasette(
     if not path.is_file():
         raise KehoachError(f"no database at {path}: run `kehoach ingest FILES --db {path}` first")
     register_plugin()
-    opts = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, "default_page_size": 50}
+    opts = {"sql_time_limit_ms": 5000, "facet_time_limit_ms": 500, "default_page_size": 50,
+            "max_returned_rows": 1000, "default_allow_sql": bool(allow_sql)}
     opts.update(settings or {})
     return Datasette(
         files=[str(path)],
@@ -73,9 +110,22 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8001,
     log_level: str = "warning",
+    allow_sql: Optional[bool] = None,
 ) -> None:
-    """Run Datasette with uvicorn until interrupted."""
+    """Run Datasette with uvicorn until interrupted.  ``allow_sql`` defaults to True on a
+    loopback address and False elsewhere.  A busy port is a ``KehoachError``."""
     import uvicorn
 
-    ds = make_datasette(db)  # Datasette runs its startup hooks on the first request
-    uvicorn.run(ds.app(), host=host, port=port, log_level=log_level, lifespan="on")
+    if allow_sql is None:
+        allow_sql = is_loopback(host)
+    ds = make_datasette(db, allow_sql=allow_sql)  # Datasette runs its startup hooks on the first request
+    check_port(host, port)
+    config = uvicorn.Config(ds.app(), host=host, port=port, log_level=log_level, lifespan="on")
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except SystemExit as exc:  # uvicorn exits when it cannot bind
+        if exc.code not in (0, None):
+            check_port(host, port)
+            raise KehoachError(f"cannot serve on {host}:{port}") from None
+        raise

@@ -152,3 +152,46 @@ def highlight_words(s: Optional[str], query: Optional[str]) -> Markup:
         pos = m.end()
     out.append(figures(s[pos:]))
     return Markup("").join(out)
+
+
+def highlight_record(
+    quote: Optional[str],
+    start: Optional[int],
+    value_start: Optional[int],
+    value_end: Optional[int],
+    query: Optional[str] = None,
+) -> Markup:
+    """A record's quote, escaped: the record's own figure (``value_start``/``value_end``,
+    document offsets; ``start`` = the quote's offset) in ``<b class="fig focus">``, the
+    query's words in ``<mark class="hit">``, every other figure plain.  Without offsets
+    that fit the quote, only the query's words are marked."""
+    from ..fold import fold
+
+    if not quote:
+        return Markup("")
+    a = b = None
+    if all(isinstance(x, int) for x in (start, value_start, value_end)):
+        a, b = value_start - start, value_end - start
+        if not (0 <= a < b <= len(quote)):
+            a = b = None
+    toks = regex.findall(r"\w+", fold(query)) if query else []
+    folded = fold(quote)
+    spans: list[tuple[int, int, str]] = []
+    if toks and len(folded) == len(quote):
+        pattern = regex.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(
+            regex.escape(t) for t in sorted(set(toks), key=len, reverse=True)))
+        spans = [(m.start(), m.end(), "hit") for m in pattern.finditer(folded)
+                 if a is None or m.end() <= a or m.start() >= b]
+    if a is not None:
+        spans.append((a, b, "focus"))
+    out, pos = [], 0
+    for s0, s1, kind in sorted(spans):
+        if s0 < pos:
+            continue
+        out.append(escape(quote[pos:s0]))
+        tag = (Markup('<b class="fig focus">'), Markup("</b>")) if kind == "focus" else (
+            Markup('<mark class="hit">'), Markup("</mark>"))
+        out.append(tag[0] + escape(quote[s0:s1]) + tag[1])
+        pos = s1
+    out.append(escape(quote[pos:]))
+    return Markup("").join(out)

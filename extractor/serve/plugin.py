@@ -2,20 +2,19 @@
 
 Routes (``register_routes``):
 
-``/-/review``      flags grouped by plan, filtered by ``rule``, ``severity``, ``status``
-                   (open | resolved; empty = all; default open), ``review``
-                   (unreviewed | accept | dismiss | comment) and ``plan`` (document id).
-                   Each flag shows the lower-level plan's passage beside the parent's,
-                   each in its surrounding text, figures highlighted, with links to the
-                   documents.  POST (form fields ``flag_id``, ``decision`` = accept |
-                   dismiss | comment, ``comment``, ``who``, ``csrftoken``, ``next``)
-                   appends a row to ``reviews`` and redirects back.
-``/-/search``      diacritic-insensitive search (``extractor.search.search``).
-``/-/doc/<id>``    a document's full text; ``?start=&end=`` highlights a passage.
+``/-/review``      findings and review decisions (``extractor.serve.review``).
+``/-/search``      diacritic-insensitive search (``extractor.search.search``): one row per
+                   record, that record's figure highlighted, the match kind in words.
+``/-/doc/<id>``    a document's full text; ``?start=&end=`` highlights a passage; a bad or
+                   unknown id is a 404.
+``/-/kehoach.css`` table pages: readable quote columns, the OCR badge.
 
-Also ``prepare_connection`` (SQL functions ``kehoach_fold``, ``kehoach_fts``,
-``kehoach_match_class`` for the canned ``search`` query), ``menu_links`` and
-``startup`` (adds this package's ``templates/`` folder to Datasette's template loader).
+Hooks: ``prepare_connection`` (SQL functions ``kehoach_fold``, ``kehoach_fts``,
+``kehoach_match_class`` for the canned ``search`` query, and the memory / response caps
+of ``limits``), ``handle_exception`` (404 and over-the-cap queries answered plainly,
+without a traceback), ``extra_body_script`` (column descriptions folded away),
+``render_cell`` (OCR badge), ``menu_links`` and ``startup`` (adds this package's
+``templates/`` folder to Datasette's template loader).
 
 Load it programmatically (``extractor.serve.make_datasette`` does) or from a
 ``plugins_dir`` file containing ``from extractor.serve.plugin import *``.
@@ -23,35 +22,21 @@ Load it programmatically (``extractor.serve.make_datasette`` does) or from a
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
 
 from ..search import SEARCH_TYPES, register_functions, search
-from .metadata import REVIEW_STATUS_SQL
 from ..report import record_value
-from .passages import highlight_words, in_context, message_vi, plan_label
+from .limits import apply_limits
+from .passages import highlight_record, in_context, plan_label
+from .review import DECISIONS, REVIEW_STATES, STATUSES, WHO_COOKIE, doc_link, documents, review_view  # noqa: F401
 
 TEMPLATES = Path(__file__).parent / "templates"
-DECISIONS = {
-    "accept": "Xác nhận / Accepted",
-    "dismiss": "Bác bỏ / Dismissed",
-    "comment": "Ghi chú / Comment",
-}
-REVIEW_STATES = {
-    "unreviewed": "Chưa xem xét / Unreviewed",
-    "accept": DECISIONS["accept"],
-    "dismiss": DECISIONS["dismiss"],
-    "comment": "Chỉ có ghi chú / Comments only",
-}
-STATUSES = {"open": "Đang mở / Open", "resolved": "Đã hết / Resolved"}
-MAX_FLAGS = 500
-WINDOW = 300
-WHO_COOKIE = "kehoach_who"
+MAX_DOC_ID = 2**63 - 1
 
 
 # --------------------------------------------------------------------------- hooks
@@ -60,6 +45,73 @@ WHO_COOKIE = "kehoach_who"
 @hookimpl
 def prepare_connection(conn):
     register_functions(conn)
+    apply_limits(conn)
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """Clear answers instead of 500s and tracebacks: a missing page is a plain 404, a query
+    over the memory cap a 400 that says so."""
+    from datasette.utils.asgi import NotFound
+
+    if isinstance(exception, NotFound):
+        return _plain_error(datasette, request, 404, "Không tìm thấy / Not found", str(exception) or "404")
+    if isinstance(exception, MemoryError):
+        return _plain_error(
+            datasette, request, 400, "Truy vấn quá lớn / Query too large",
+            "This query needs more memory than the server allows (KEHOACH_SERVE_HEAP_MB); "
+            "select fewer or smaller values.")
+    return None
+
+
+def _plain_error(datasette, request, status: int, title: str, message: str):
+    async def inner():
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json({"ok": False, "error": message, "status": status, "title": title}, status=status)
+        try:
+            html = await datasette.render_template(
+                "error.html", {"ok": False, "error": message, "status": status, "title": title}, request=request)
+        except Exception:  # the error page itself must never fail
+            html = f"<h1>{status}</h1><p>{escape(message)}</p>"
+        return Response.html(html, status=status)
+
+    return inner
+
+
+@hookimpl
+def extra_body_script(template, database, table, view_name, datasette):
+    """On table pages: the column descriptions folded into a <details> so the facets come first."""
+    if view_name != "table":
+        return None
+    return COLLAPSE_DESCRIPTIONS
+
+
+COLLAPSE_DESCRIPTIONS = """
+(function () {
+  var dl = document.querySelector("dl.column-descriptions");
+  if (!dl || dl.closest("details")) return;
+  var det = document.createElement("details");
+  det.className = "kh-column-descriptions";
+  var sum = document.createElement("summary");
+  sum.textContent = "Mô tả các cột / Column descriptions (" + dl.querySelectorAll("dt").length + ")";
+  dl.parentNode.insertBefore(det, dl);
+  det.appendChild(sum);
+  det.appendChild(dl);
+})();
+"""
+
+
+@hookimpl
+def extra_css_urls(template, database, table, view_name, datasette):
+    return [{"url": datasette.urls.path("/-/kehoach.css")}]
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """OCR'd documents get a badge in the ``ocr`` column."""
+    if column == "ocr" and value in (1, "1"):
+        return Markup('<span class="kh-ocr" title="Văn bản nhận dạng từ ảnh (OCR) / text read by OCR">OCR</span>')
+    return None
 
 
 @hookimpl
@@ -78,7 +130,8 @@ def register_routes():
     return [
         (r"^/-/review$", review_view),
         (r"^/-/search$", search_view),
-        (r"^/-/doc/(?P<doc_id>\d+)$", document_view),
+        (r"^/-/doc/(?P<doc_id>[^/]+)$", document_view),
+        (r"^/-/kehoach\.css$", css_view),
     ]
 
 
@@ -107,200 +160,12 @@ async def kehoach_database(datasette):
     return first
 
 
-async def _rows(db, sql: str, params: Any = None) -> list[dict]:
-    results = await db.execute(sql, params or [])
-    return [dict(r) for r in results.rows]
-
-
-def _chunks(items: list, n: int = 500):
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
-
-
-async def _documents(db, ids) -> dict[int, dict]:
-    ids = sorted({i for i in ids if i is not None})
-    out: dict[int, dict] = {}
-    for chunk in _chunks(ids):
-        marks = ", ".join("?" for _ in chunk)
-        for row in await _rows(
-            db,
-            "SELECT d.id, d.doc_type, d.number, d.date, d.level, d.province, d.district, d.commune, "
-            "d.title, d.issuer, d.period, d.text, d.parent_id, d.superseded, s.name AS source_name "
-            f"FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id IN ({marks})",
-            chunk,
-        ):
-            row["label"] = plan_label(row)
-            out[row["id"]] = row
-    return out
-
-
-def _doc_link(datasette, doc_id: Optional[int], start=None, end=None) -> Optional[str]:
-    if doc_id is None:
-        return None
-    url = datasette.urls.path(f"/-/doc/{int(doc_id)}")
-    if start is not None and end is not None:
-        url += "?" + urlencode({"start": int(start), "end": int(end)}) + "#passage"
-    return url
-
-
-def _safe_next(datasette, value: Optional[str]) -> str:
-    base = datasette.urls.path("/-/review")
-    if value and value.startswith(base) and "//" not in value and "\\" not in value:
-        return value
-    return base
-
-
-# --------------------------------------------------------------------------- /-/review
-
-
-async def review_view(request, datasette):
-    db = await kehoach_database(datasette)
-    if request.method == "POST":
-        return await _review_post(request, datasette, db)
-    if request.method != "GET":
-        return Response.text("Method not allowed", status=405)
-
-    args = request.args
-    filters = {
-        "rule": args.get("rule") or "",
-        "severity": args.get("severity") or "",
-        "status": args.get("status", "open") or "",
-        "review": args.get("review") or "",
-        "plan": args.get("plan") or "",
-    }
-    where, params = [], []
-    for key in ("rule", "severity", "status"):
-        if filters[key]:
-            where.append(f"f.{key} = ?")
-            params.append(filters[key])
-    if filters["review"]:
-        where.append(f"{REVIEW_STATUS_SQL} = ?")
-        params.append(filters["review"])
-    if filters["plan"].isdigit():
-        where.append("f.child_document_id = ?")
-        params.append(int(filters["plan"]))
-    where_sql = ("WHERE " + " AND ".join(where)) if where else ""
-
-    total = (await db.execute(f"SELECT COUNT(*) FROM flags f {where_sql}", params)).rows[0][0]
-    flags = await _rows(
-        db,
-        f"SELECT f.*, {REVIEW_STATUS_SQL} AS review FROM flags f {where_sql} "
-        "ORDER BY f.child_document_id, CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, "
-        f"f.rule, f.child_start, f.id LIMIT {MAX_FLAGS}",
-        params,
-    )
-    docs = await _documents(db, [f["child_document_id"] for f in flags] + [f["parent_document_id"] for f in flags])
-    history: dict[str, list[dict]] = {}
-    for chunk in _chunks([f["id"] for f in flags]):
-        marks = ", ".join("?" for _ in chunk)
-        for r in await _rows(db, f"SELECT * FROM reviews WHERE flag_id IN ({marks}) ORDER BY id DESC", chunk):
-            r["label"] = DECISIONS.get(r["decision"], r["decision"])
-            history.setdefault(r["flag_id"], []).append(r)
-
-    groups: list[dict] = []
-    by_doc: dict[Any, dict] = {}
-    for f in flags:
-        child = docs.get(f["child_document_id"])
-        parent = docs.get(f["parent_document_id"])
-        f["child_html"] = in_context(child and child["text"], f["child_start"], f["child_end"], WINDOW,
-                                     quote=f["child_quote"])
-        f["parent_html"] = (
-            in_context(parent and parent["text"], f["parent_start"], f["parent_end"], WINDOW, quote=f["parent_quote"])
-            if (f["parent_document_id"] is not None or f["parent_quote"])
-            else None
-        )
-        f["child_link"] = _doc_link(datasette, f["child_document_id"], f["child_start"], f["child_end"])
-        f["parent_link"] = _doc_link(datasette, f["parent_document_id"], f["parent_start"], f["parent_end"])
-        f["child_label"] = child["label"] if child else None
-        f["parent_label"] = parent["label"] if parent else None
-        f["history"] = history.get(f["id"], [])
-        f["message"] = message_vi(f["message"], f["message_en"])
-        f["review_label"] = REVIEW_STATES.get(f["review"], f["review"])
-        key = f["child_document_id"]
-        if key not in by_doc:
-            meta = dict(child) if child else {"id": key, "label": plan_label(None)}
-            meta.pop("text", None)
-            parent_of_plan = docs.get(child["parent_id"]) if child and child.get("parent_id") else None
-            by_doc[key] = {
-                "doc": meta,
-                "link": _doc_link(datasette, key),
-                "row_link": datasette.urls.row(db.name, "documents", str(key)) if key is not None else None,
-                "parent_label": parent_of_plan["label"] if parent_of_plan else None,
-                "flags": [],
-            }
-            groups.append(by_doc[key])
-        by_doc[key]["flags"].append(f)
-
-    options = {
-        "rule": [r["rule"] for r in await _rows(db, "SELECT DISTINCT rule FROM flags WHERE rule IS NOT NULL ORDER BY rule")],
-        "severity": [r["severity"] for r in await _rows(
-            db, "SELECT DISTINCT severity FROM flags WHERE severity IS NOT NULL ORDER BY "
-                "CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, severity")],
-        "plan": [
-            {"id": d["id"], "label": d["label"]}
-            for d in (await _documents(db, [r["child_document_id"] for r in await _rows(
-                db, "SELECT DISTINCT child_document_id FROM flags WHERE child_document_id IS NOT NULL")])).values()
-        ],
-    }
-    query_string = urlencode({k: v for k, v in filters.items() if v or k == "status"})
-    who = unquote(request.cookies.get(WHO_COOKIE) or "")
-    actor = request.actor or {}
-    if not who and actor.get("id"):
-        who = str(actor["id"])
-    return Response.html(
-        await datasette.render_template(
-            "kehoach_review.html",
-            {
-                "groups": groups,
-                "total": total,
-                "shown": len(flags),
-                "filters": filters,
-                "options": options,
-                "statuses": STATUSES,
-                "review_states": REVIEW_STATES,
-                "decisions": DECISIONS,
-                "next": datasette.urls.path("/-/review") + ("?" + query_string if query_string else ""),
-                "who": who,
-                "database": db.name,
-            },
-            request=request,
-        )
-    )
-
-
-async def _review_post(request, datasette, db):
-    # asgi-csrf only checks requests that carry cookies; a decision must always
-    # come from a page this server rendered, so insist on the token cookie too.
-    if not request.cookies.get("ds_csrftoken"):
-        return Response.text("CSRF token missing: reload the review page and try again.", status=403)
-    form = await request.post_vars()
-    flag_id = (form.get("flag_id") or "").strip()
-    decision = (form.get("decision") or "").strip()
-    comment = (form.get("comment") or "").strip()[:5000]
-    who = (form.get("who") or "").strip()[:200] or (str((request.actor or {}).get("id") or "") or "anonymous")
-    if decision not in DECISIONS:
-        return Response.text(f"unknown decision {decision!r}; use accept, dismiss or comment", status=400)
-    if decision == "comment" and not comment:
-        return Response.text("a comment needs some text", status=400)
-    exists = await db.execute("SELECT 1 FROM flags WHERE id = ?", [flag_id])
-    if not flag_id or not exists.rows:
-        return Response.text(f"no flag with id {flag_id!r}", status=404)
-    at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    await db.execute_write(
-        "INSERT INTO reviews (flag_id, decision, comment, who, at) VALUES (?, ?, ?, ?, ?)",
-        [flag_id, decision, comment or None, who, at],
-    )
-    datasette.add_message(request, f"Đã lưu / Saved: {DECISIONS[decision]} ({flag_id[:12]})", datasette.INFO)
-    target = _safe_next(datasette, form.get("next")) + f"#flag-{flag_id}"
-    response = Response.redirect(target, status=303)
-    response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 24 * 3600, samesite="lax", httponly=True)
-    return response
-
-
 # --------------------------------------------------------------------------- /-/search
 
 
 async def search_view(request, datasette):
+    from ..search import MATCH_EXPLAINED
+
     db = await kehoach_database(datasette)
     args = request.args
     form = {k: (args.get(k) or "").strip() for k in ("q", "type", "level", "province", "topic", "year")}
@@ -318,9 +183,11 @@ async def search_view(request, datasette):
         except Exception as exc:  # KehoachError for a bad filter; shown, not raised
             error = str(exc)
     for h in hits:
-        h["quote_html"] = highlight_words(h.get("quote"), form["q"])
+        h["quote_html"] = highlight_record(h.get("quote"), h.get("start"), h.get("value_start"),
+                                           h.get("value_end"), form["q"])
         h["value_text"] = record_value(h)
-        h["link"] = _doc_link(datasette, h.get("document_id"), h.get("start"), h.get("end"))
+        h["match_text"] = h.get("match_explained") or MATCH_EXPLAINED.get(h.get("match"), h.get("match"))
+        h["link"] = doc_link(datasette, h.get("document_id"), h.get("start"), h.get("end"))
         h["plan"] = plan_label({**h, "source_name": h.get("source"), "id": h.get("document_id")})
     return Response.html(
         await datasette.render_template(
@@ -331,16 +198,38 @@ async def search_view(request, datasette):
     )
 
 
-# --------------------------------------------------------------------------- /-/doc/<id>
+# --------------------------------------------------------------------------- /-/doc/<id>, css
+
+
+async def css_view(request, datasette):
+    return Response(TABLE_CSS, content_type="text/css; charset=utf-8",
+                    headers={"cache-control": "max-age=3600"})
+
+
+TABLE_CSS = """
+details.kh-column-descriptions { margin: .4em 0 .8em; }
+details.kh-column-descriptions > summary { cursor: pointer; color: #2c5282; }
+table.rows-and-columns td.col-quote, table.rows-and-columns td.col-task, table.rows-and-columns td.col-message,
+table.rows-and-columns td.col-child_quote, table.rows-and-columns td.col-parent_quote {
+  min-width: 28em; max-width: 48em; white-space: normal; }
+.kh-ocr { display: inline-block; font-size: .78em; padding: .05em .45em; border-radius: 1em;
+  background: #feebc8; color: #7b341e; font-weight: bold; }
+"""
+
+
+async def _not_found(datasette, request, what: str):
+    return await _plain_error(datasette, request, 404, "Không tìm thấy / Not found", what)()
 
 
 async def document_view(request, datasette):
     db = await kehoach_database(datasette)
-    doc_id = int(request.url_vars["doc_id"])
-    docs = await _documents(db, [doc_id])
-    doc = docs.get(doc_id)
+    raw = request.url_vars["doc_id"]
+    if not raw.isdigit() or int(raw) > MAX_DOC_ID:
+        return await _not_found(datasette, request, f"no document with id {raw[:40]!r}")
+    doc_id = int(raw)
+    doc = (await documents(db, [doc_id])).get(doc_id)
     if doc is None:
-        return Response.html("<h1>404</h1>", status=404)
+        return await _not_found(datasette, request, f"no document with id {doc_id}")
     text = doc.pop("text") or ""
     start, end = request.args.get("start"), request.args.get("end")
     if start and end and start.isdigit() and end.isdigit() and int(start) <= int(end) <= len(text):
@@ -349,10 +238,9 @@ async def document_view(request, datasette):
         body = None
     parent = None
     if doc.get("parent_id"):
-        parent = (await _documents(db, [doc["parent_id"]])).get(doc["parent_id"])
-    counts = await _rows(
-        db, "SELECT type, COUNT(*) AS n FROM records WHERE document_id = ? GROUP BY type ORDER BY type", [doc_id]
-    )
+        parent = (await documents(db, [doc["parent_id"]])).get(doc["parent_id"])
+    results = await db.execute(
+        "SELECT type, COUNT(*) AS n FROM records WHERE document_id = ? GROUP BY type ORDER BY type", [doc_id])
     return Response.html(
         await datasette.render_template(
             "kehoach_document.html",
@@ -361,10 +249,10 @@ async def document_view(request, datasette):
                 "text": text,
                 "body": body,
                 "parent": parent,
-                "parent_link": _doc_link(datasette, doc.get("parent_id")),
+                "parent_link": doc_link(datasette, doc.get("parent_id")),
                 "row_link": datasette.urls.row(db.name, "documents", str(doc_id)),
                 "flags_link": datasette.urls.path("/-/review") + "?" + urlencode({"plan": doc_id, "status": ""}),
-                "counts": counts,
+                "counts": [dict(r) for r in results.rows],
                 "database": db.name,
             },
             request=request,
