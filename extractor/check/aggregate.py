@@ -8,6 +8,7 @@ from typing import Optional
 
 from .align import Ind, analyse
 from .config import level_rank, section
+from .figures import figures, written
 from .data import Doc
 from .flags import Flag, Passage, fmt_value
 from .link import Link
@@ -56,6 +57,21 @@ def _pick(inds: list[Ind], year: Optional[int]) -> Optional[Ind]:
     pool = same or inds
     counts = [i for i in pool if i.kind == "count"]
     return (counts or pool)[0]
+
+
+def _name_of(doc: Doc, rec: dict) -> tuple[str, str]:
+    """The indicator name of a parent figure (linked by the catalogue)."""
+    for f in figures(doc):
+        if f.rec is rec:
+            return f.name, f.name_en
+    return rec.get("subject") or "chỉ tiêu", rec.get("subject") or "target"
+
+
+def _indicator_of(doc: Doc, rec: dict) -> Optional[str]:
+    for f in figures(doc):
+        if f.rec is rec:
+            return f.indicator
+    return None
 
 
 def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], list[Flag]]:
@@ -108,7 +124,8 @@ def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], lis
             report = {
                 "parent": {"source": parent.source, "number": parent.number, "quote": p.rec.get("quote"),
                            "start": p.rec.get("start"), "end": p.rec.get("end")},
-                "key": p.key, "year": year, "target": list(target),
+                "key": _indicator_of(parent, p.rec), "indicator_name": _name_of(parent, p.rec)[0],
+                "year": year, "target": list(target),
                 "committed": [lo, hi],
                 "children": [{"source": k.source, "number": k.number, "committed": list(g),
                               "quote": c.rec.get("quote")} for k, c, g in counted],
@@ -124,8 +141,10 @@ def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], lis
             else:
                 continue
             sum_txt = f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
+            nm = _name_of(parent, p.rec)
             vals = {"n_children": len(counted), "children": ", ".join(k.label for k, _, _ in counted),
-                    "sum": sum_txt, "parent_value": fmt_value(p.rec), "key": p.key, "year": year or "—",
+                    "sum": sum_txt, "parent_value": fmt_value(p.rec), "parent_written": written(parent, p.rec),
+                    "name": nm[0], "name_en": nm[1], "year": year or "—",
                     "gap": f"{gap:g}" if isinstance(gap, float) else gap,
                     "missing": "?" if missing is None else missing}
             flags.append(Flag(rule, Passage.of_record(parent, p.rec), None, values=vals))

@@ -45,3 +45,9 @@ def message(rule: str, **values) -> tuple[str, str]:
     vi = (m.get("vi") or rule).format_map(data)
     en = (m.get("en") or rule).format_map(data)
     return vi, en
+
+
+def set_label(set_name: str | None) -> tuple[str, str]:
+    """(Vietnamese, English) name of a national criteria set, never its key."""
+    lab = (cfg().get("set_labels") or {}).get(set_name or "") or {}
+    return lab.get("vi") or "bộ tiêu chí", lab.get("en") or "criteria set"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import regex
+
 from ..fold import fold
 from .data import Doc, number_key
 from .flags import Flag, Passage
@@ -62,6 +64,23 @@ def _related(a: str, b: str) -> bool:
     return a[:4] == b[:4] or a[4:] == b[4:]
 
 
+_NUMBER_LINE = regex.compile(r"(?m)^[^\n]{0,80}?\bSố\s*:?[^\n]{0,120}$")
+_DATE = regex.compile(r"(?i)ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
+
+
+def _letterhead(doc: Doc) -> Passage | None:
+    """The cited document's own number and date as its letterhead gives them."""
+    head = doc.text[:1500]
+    m = _NUMBER_LINE.search(head)
+    d = _DATE.search(head)
+    if m and d and abs(d.start() - m.end()) < 400:
+        s, e = min(m.start(), d.start()), max(m.end(), d.end())
+        return Passage.of_span(doc, s, e)
+    if d:
+        return Passage.of_span(doc, *doc.sentence_bounds(d.start(), d.end()))
+    return None
+
+
 def citation_conflicts(docs: list[Doc]) -> list[Flag]:
     by_number: dict[str, list[tuple[Doc, dict]]] = {}
     own: dict[str, list[Doc]] = {}
@@ -101,6 +120,8 @@ def citation_conflicts(docs: list[Doc]) -> list[Flag]:
             good.sort(key=lambda xy: (xy[0].id != d.id, xy[0].id, xy[1].get("start") or 0))
             other = Passage(good[0][0], good[0][1].get("quote"), good[0][1].get("start"), good[0][1].get("end")) \
                 if good else None
+            if source is not None:
+                other = _letterhead(source) or other
             if source is not None:
                 where = f"ngày ban hành của chính văn bản {source.label}"
                 where_en = f"the document's own date, {source.label}"

@@ -20,7 +20,7 @@ import regex
 from ..assemble.criteria import criteria_sets, name_matches, set_in
 from ..fold import fold
 from ..normalise import canonical
-from .config import rx, section
+from .config import rx, section, set_label
 from .data import Doc
 from .flags import Flag, Passage
 
@@ -95,7 +95,8 @@ def name_mismatches(doc: Doc) -> list[Flag]:
         seen.add(key)
         set_name = sets[0]
         s, e = doc.sentence_bounds(x["start"], x["end"])
-        vals = {"criterion": x["number"], "written": x["name"].strip(), "set": set_name,
+        lab_vi, lab_en = set_label(set_name)
+        vals = {"criterion": x["number"], "written": x["name"].strip(), "set_label": lab_vi, "set_label_en": lab_en,
                 "name": _criterion_name(set_name, x["number"])}
         out.append(Flag("criterion_name_mismatch", Passage.of_span(doc, s, e), None,
                         criterion=x["number"], set=set_name, values=vals))
@@ -126,6 +127,20 @@ def _cited_only(doc: Doc, rec: dict, number: str) -> bool:
 
 def _agency_key(a: str) -> str:
     return " ".join(regex.sub(r"[^\w]+", " ", fold(a or "")).split())
+
+
+def _looked(doc: Doc, set_name: str) -> dict:
+    """Where the coverage rule looked: the assignment passages of a set, by section."""
+    recs = [r for r in doc.of_type("assignment") if set_name in _sets(r)]
+    secs = []
+    for r in recs:
+        lab = r.get("section") or "—"
+        if lab not in secs:
+            secs.append(lab)
+    where = ", ".join(secs[:8]) + (" …" if len(secs) > 8 else "")
+    lab_vi, lab_en = set_label(set_name)
+    return {"set_label": lab_vi, "set_label_en": lab_en, "n_places": len(recs),
+            "where": f"mục {where}" if secs else "không có", "where_en": f"sections {where}" if secs else "none"}
 
 
 def coverage(doc: Doc) -> list[Flag]:
@@ -161,7 +176,7 @@ def coverage(doc: Doc) -> list[Flag]:
         for n in nums:
             if n in per or any(k.split(".")[0] == n for k in per) or n in named.get(s, set()):
                 continue
-            vals = {"criterion": n, "set": s, "name": crit_defs[n].get("name")}
+            vals = {"criterion": n, "name": crit_defs[n].get("name"), **_looked(doc, s)}
             out.append(Flag("criterion_unassigned", Passage(doc), None, criterion=n, set=s, values=vals))
         for n, holders in per.items():
             agencies: dict[str, tuple[str, dict]] = {}
@@ -170,7 +185,9 @@ def coverage(doc: Doc) -> list[Flag]:
             if len(agencies) < 2:
                 continue
             (a1, r1), (a2, r2) = list(agencies.values())[:2]
-            vals = {"criterion": n, "set": s, "agencies": ", ".join(a for a, _ in agencies.values())}
+            lab_vi, lab_en = set_label(s)
+            vals = {"criterion": n, "set_label": lab_vi, "set_label_en": lab_en,
+                    "agencies": ", ".join(a for a, _ in agencies.values())}
             out.append(Flag("criterion_multiply_assigned", Passage.of_record(doc, r1), Passage.of_record(doc, r2),
                             criterion=n, set=s, values=vals))
     return out

@@ -1,171 +1,188 @@
 """Target rules: a child plan against its parent, and one plan against itself.
 
-* ``threshold_below_parent`` / ``exceeds_parent``: same indicator, same year, the
-  child asks less / more (for ``<=`` targets: a higher / lower ceiling);
-* ``deadline_after_parent``: same indicator, the child's year is later;
-* ``missing_parent_target``: an objective of the parent that applies at the child's
-  level has no counterpart in the child;
-* ``internal_conflict``: one document gives one indicator two values.
+Figures are compared only when they are linked to the same indicator
+(``rules/indicators.yml``) and have the same unit family, the same kind (a level, a
+change, a yearly change) and the same scope (the whole territory, or one named
+commune), for a year inside both plans' periods.  Status records (results) and
+figures in results sections are never commitments.
+
+* ``threshold_below_parent`` / ``exceeds_parent``: same year, the child's figure is
+  weaker / stricter; which way is weaker comes from the indicator's polarity and the
+  comparators (a poverty-rate ceiling of 6% is weaker than one of 4%);
+* ``deadline_after_parent``: the child reaches the parent's figure only in a later year
+  (the parent's year has no figure in the child);
+* ``parent_period_ended`` (info): the child plans a later cycle than its parent; its
+  years after the parent's period are not compared;
+* ``missing_parent_target``: the parent sets an objective on an indicator that applies
+  at the child's level, for a year the child covers, and the child sets nothing on it;
+* ``internal_conflict``: one document gives one indicator, year and scope two values.
 """
 
 from __future__ import annotations
 
+from typing import Optional
+
 import regex
 
-from .align import Ind, analyse, applicable_to, best_match, strictness
 from .config import rx, section
 from .data import Doc
+from .figures import Fig, applies_to, direction, figures, key, period, tolerance
 from .flags import Flag, Passage, fmt_value
+
+_POL_VI = {"higher_better": "với chỉ số này, càng cao càng tốt", "lower_better": "với chỉ số này, càng thấp càng tốt"}
+_POL_EN = {"higher_better": "for this indicator higher is better", "lower_better": "for this indicator lower is better"}
 
 
 def _year_txt(y) -> str:
     return str(y) if y else "—"
 
 
-def _values(c: Ind, p: Ind, parent_doc: Doc | None = None) -> dict:
+def _values(c: Fig, p: Fig, parent_doc: Optional[Doc] = None) -> dict:
+    pol = c.polarity
     return {
-        "child_value": fmt_value(c.rec),
-        "parent_value": fmt_value(p.rec),
-        "key": c.key,
+        "name": c.name, "name_en": c.name_en,
+        "child_written": c.written, "parent_written": p.written,
+        "child_value": fmt_value(c.rec), "parent_value": fmt_value(p.rec),
         "year": _year_txt(c.year or p.year),
         "parent_doc": parent_doc.label if parent_doc else "",
-        "child_when": _year_txt(c.year),
-        "parent_when": _year_txt(p.year),
+        "child_when": _year_txt(c.year), "parent_when": _year_txt(p.year),
+        "why": _POL_VI.get(pol, ""), "why_en": _POL_EN.get(pol, ""),
     }
+
+
+def _within(year: Optional[int], span: tuple) -> bool:
+    lo, hi = span
+    if year is None:
+        return False
+    return (lo is None or year >= lo) and (hi is None or year <= hi)
+
+
+def next_cycle(child: Doc, parent: Doc) -> bool:
+    """Does the child plan a cycle that starts after the parent's period ends?"""
+    clo, chi = period(child)
+    plo, phi = period(parent)
+    start = clo if clo is not None else chi
+    return start is not None and phi is not None and start > phi and bool(parent.period)
+
+
+def _comparable(doc: Doc) -> dict[tuple, list[Fig]]:
+    out: dict[tuple, list[Fig]] = {}
+    for f in figures(doc):
+        if f.comparable and f.polarity != "neither":
+            out.setdefault(key(f), []).append(f)
+    return out
 
 
 def compare_with_parent(child: Doc, parent: Doc) -> list[Flag]:
     """Threshold, exceeds and deadline findings of one child against its parent."""
-    a = section("alignment")
-    tol = float(a.get("value_tolerance", 1e-6))
-    pinds = [p for p in analyse(parent) if p.key and not p.helper and not p.extensive and not p.result]
-    by_key: dict[str, list[Ind]] = {}
-    for p in pinds:
-        by_key.setdefault(p.key, []).append(p)
+    tol = tolerance()
+    cspan, pspan = period(child), period(parent)
     out: list[Flag] = []
-    seen: set[tuple] = set()
-    cinds = [c for c in analyse(child) if c.key and not c.helper and not c.extensive and not c.result]
-    dated = {c.key for c in cinds if c.year}
-    for c in cinds:
-        if c.year is None and c.key in dated:
-            continue  # the same indicator with a year says what the plan commits to
-        p = best_match(c, by_key.get(c.key, []))
-        if p is None:
+    if next_cycle(child, parent):
+        vals = {"child_period": child.period or _year_txt(cspan[1]), "parent_period": parent.period,
+                "parent_doc": parent.label, "parent_end": _year_txt(pspan[1])}
+        return [Flag("parent_period_ended", Passage(child), None, values=vals)]
+    pgroups = _comparable(parent)
+    for k, cfigs in _comparable(child).items():
+        pfigs = pgroups.get(k)
+        if not pfigs:
             continue
-        pair = (c.rec["id"], p.rec["id"])
-        if pair in seen:
-            continue
-        seen.add(pair)
-        vals = _values(c, p, parent)
-        cp, pp = Passage.of_record(child, c.rec), Passage.of_record(parent, p.rec)
-        if c.year and p.year and c.year > p.year:
-            out.append(Flag("deadline_after_parent", cp, pp, values=vals))
-            continue
-        if c.year and p.year and c.year < p.year:
-            continue  # an earlier milestone of the same target
-        cv, pv = strictness(c, p)
-        if p.comparator == "<=" or c.comparator == "<=":
-            below, above = cv > pv + tol, cv < pv - tol
-        else:
-            below, above = cv < pv - tol, cv > pv + tol
-        if below:
-            out.append(Flag("threshold_below_parent", cp, pp, values=vals))
-        elif above:
-            out.append(Flag("exceeds_parent", cp, pp, values=vals))
+        pyears = {p.year for p in pfigs if p.year}
+        cyears = {c.year for c in cfigs if c.year}
+        for c in cfigs:
+            if not _within(c.year, pspan) or not _within(c.year, cspan):
+                continue
+            same = [p for p in pfigs if p.year == c.year]
+            if same:
+                p = same[0]
+                d = direction(c.polarity, (c.comparator, c.value, c.value_max),
+                              (p.comparator, p.value, p.value_max), tol)
+                if d:
+                    rule = "threshold_below_parent" if d == "weaker" else "exceeds_parent"
+                    out.append(Flag(rule, Passage.of_record(child, c.rec), Passage.of_record(parent, p.rec),
+                                    values=_values(c, p, parent)))
+                continue
+            # the parent sets this indicator only for earlier years: does the child get there later?
+            if c.comparator == "maintain":
+                continue
+            earlier = [p for p in pfigs if p.year and p.year < c.year and _within(p.year, cspan)
+                       and not any(y <= p.year for y in cyears)]
+            for p in sorted(earlier, key=lambda p: -p.year)[:1]:
+                if c.year in pyears:
+                    break
+                d = direction(c.polarity, (c.comparator, c.value, c.value_max),
+                              (p.comparator, p.value, p.value_max), tol)
+                if d != "stricter":
+                    out.append(Flag("deadline_after_parent", Passage.of_record(child, c.rec),
+                                    Passage.of_record(parent, p.rec), values=_values(c, p, parent)))
     return out
 
 
-def _objective_inds(parent: Doc) -> list[Ind]:
+def _objective_figs(parent: Doc) -> list[Fig]:
     """The parent's targets in its objectives section(s), or all when it has none."""
     pat = rx(section("alignment").get("objectives_section") or r"mục\s+tiêu")
     tops = [s for s in parent.sections if (s.get("level") or 1) == 1 and pat.search(s.get("title") or "")]
-    inds = analyse(parent)
+    figs = figures(parent)
     if not tops:
-        return inds
-    return [i for i in inds if any(s["start"] <= (i.rec.get("start") or 0) < s["end"] for s in tops)]
-
-
-def _horizon(child: Doc) -> tuple[int | None, int | None]:
-    """(first, last) year the child plan covers: its period, else its targets' years."""
-    years = [i.year for i in analyse(child) if i.year]
-    lo = hi = None
-    period = child.period or ""
-    m = regex.findall(r"(?:19|20)\d\d", period)
-    if m:
-        lo, hi = int(m[0]), int(m[-1])
-    if years:
-        hi = max(hi or 0, max(years))
-        lo = lo or (int(child.date[:4]) if child.date and child.date[:4].isdigit() else None)
-    return lo, hi
+        return figs
+    return [f for f in figs if any(s["start"] <= (f.rec.get("start") or 0) < s["end"] for s in tops)]
 
 
 def missing_targets(child: Doc, parent: Doc) -> list[Flag]:
     a = section("alignment")
     if (child.doc_type or "") in set(a.get("no_target_types") or []):
         return []
-    cinds = [c for c in analyse(child) if c.key]
-    if len(child.targets()) < int(a.get("min_child_targets", 5)):
+    if len(child.targets()) < int(a.get("min_child_targets", 5)) or next_cycle(child, parent):
         return []
-    covered = {c.cover_key for c in cinds} | {c.key for c in cinds}
-    lo, hi = _horizon(child)
+    if child.period and parent.period and period(child) != period(parent):
+        return []  # a plan for one year (or another span) is not asked for the whole period's goals
+    covered = {f.indicator for f in figures(child) if f.indicator}
+    cspan = period(child)
     out: list[Flag] = []
     done: set[str] = set()
-    for p in _objective_inds(parent):
-        if p.result or not applicable_to(p, child):
+    for p in _objective_figs(parent):
+        if not p.comparable or not applies_to(p, child) or p.indicator in covered or p.indicator in done:
             continue
-        if p.key in done:
+        if p.year and not _within(p.year, (cspan[0], cspan[1])):
+            continue  # beyond the child plan's horizon, or already past when it starts
+        if p.year is None:
             continue
-        if p.year and hi and p.year > hi:
-            continue  # beyond the child plan's horizon
-        if p.year and lo and p.year < lo:
-            continue  # already past when the child plan starts
-        if p.key in covered or p.cover_key in covered or p.key.replace("|sub", "") in covered:
-            continue
-        done.add(p.key)
-        vals = {"parent_value": fmt_value(p.rec), "key": p.key, "year": _year_txt(p.year),
-                "parent_doc": parent.label}
+        done.add(p.indicator)
+        vals = {"parent_written": p.written, "parent_value": fmt_value(p.rec), "name": p.name,
+                "name_en": p.name_en, "year": _year_txt(p.year), "parent_doc": parent.label}
         out.append(Flag("missing_parent_target", Passage(child), Passage.of_record(parent, p.rec), values=vals))
     return out
 
 
-def _overlap(a: Ind, b: Ind, tol: float) -> bool:
+def _overlap(a: Fig, b: Fig, tol: float) -> bool:
     a0, a1 = a.value, a.value_max if a.value_max is not None else a.value
     b0, b1 = b.value, b.value_max if b.value_max is not None else b.value
     return a0 <= b1 + tol and b0 <= a1 + tol
 
 
 def internal_conflicts(doc: Doc) -> list[Flag]:
-    """One indicator given two values in one document (same key; same year, or one
-    of them without year).  Shares and counts of units are compared only when both
-    name the same criterion; counts of things never."""
+    """One indicator, year and scope given two different figures in one document (a
+    figure without a year is compared with those of every year); figures of one
+    sentence (a range, a restatement) and amounts added up are left alone."""
     if not section("internal").get("enabled", True):
         return []
-    tol = float(section("alignment").get("value_tolerance", 1e-6))
-    groups: dict[str, list[Ind]] = {}
-    for i in analyse(doc):
-        if not i.key or i.helper or i.extensive or i.result:
-            continue
-        if i.unit_key and i.criterion is None:
-            continue
-        groups.setdefault(i.key, []).append(i)
+    tol = tolerance()
     out: list[Flag] = []
-    for key, inds in groups.items():
-        inds.sort(key=lambda i: i.rec["value_start"])
+    for k, figs in _comparable(doc).items():
+        figs.sort(key=lambda f: f.rec.get("value_start") or 0)
         reported: set[tuple] = set()
-        for j, b in enumerate(inds):
-            for a in inds[:j]:
+        for j, b in enumerate(figs):
+            for a in figs[:j]:
                 if a.year and b.year and a.year != b.year:
                     continue
-                if a.rec.get("start") == b.rec.get("start"):
-                    continue  # one sentence: a range or a restatement
-                if _overlap(a, b, tol):
+                if a.rec.get("start") == b.rec.get("start") or _overlap(a, b, tol):
                     continue
                 pair = tuple(sorted(((a.value, a.value_max), (b.value, b.value_max)), key=str))
                 if pair in reported:
                     break
                 reported.add(pair)
-                vals = {"child_value": fmt_value(a.rec), "parent_value": fmt_value(b.rec), "key": key,
-                        "year": _year_txt(a.year or b.year)}
+                vals = _values(a, b)
+                vals["year"] = _year_txt(a.year or b.year)
                 out.append(Flag("internal_conflict", Passage.of_record(doc, a.rec),
                                 Passage.of_record(doc, b.rec), values=vals))
                 break
@@ -178,6 +195,17 @@ _RECURRING = r"hằng\s+năm|hàng\s+năm|định\s+kỳ|mỗi\s+năm|hằng\s+q
 _LEVEL_WORDS = {"xa": r"\bxã\b", "huyen": r"\bhuyện\b", "tinh": r"\btỉnh\b"}
 
 
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def _words(text: str) -> set[str]:
+    """Content words of a task (folded; stop words of checks.yml left out)."""
+    from ..fold import fold
+
+    stop = {fold(w) for w in (section("indicators").get("context_stop") or [])}
+    return {w for w in (fold(x) for x in _WORD.findall(text)) if len(w) > 1 and not w.isdigit()} - stop
+
+
 def _section_title(doc: Doc, offset: int) -> str:
     best = None
     for s in doc.sections:
@@ -188,8 +216,6 @@ def _section_title(doc: Doc, offset: int) -> str:
 
 def _task_words(doc: Doc, rec: dict) -> tuple[set[str], set[str]]:
     """(content words of a dated task, the levels it names)."""
-    from .align import _words
-
     task = rec.get("task") or rec.get("quote") or ""
     around = " ".join([task, rec.get("agency") or "", _section_title(doc, rec.get("start") or 0)])
     levels = {k for k, p in _LEVEL_WORDS.items() if rx(p).search(around)}
@@ -209,12 +235,17 @@ def deadline_conflicts(child: Doc, parent: Doc) -> list[Flag]:
     with a later date."""
     a = section("alignment")
     need = float(a.get("deadline_min_similarity", 0.6))
+    if next_cycle(child, parent):
+        return []  # one info finding (parent_period_ended) says so
+    parent_end = period(parent)[1] if parent.period else None
     rec_re = rx(_RECURRING)
     pdl = [r for r in parent.of_type("deadline") if r.get("date") and not rec_re.search(r.get("quote") or "")]
     out: list[Flag] = []
     for c in child.of_type("deadline"):
         if not c.get("date") or rec_re.search(c.get("quote") or ""):
             continue
+        if parent_end and c["date"][:4].isdigit() and int(c["date"][:4]) > parent_end:
+            continue  # after the parent's period: the parent says nothing about it
         cw, cl = _task_words(child, c)
         if len(cw) < 3:
             continue
@@ -229,7 +260,10 @@ def deadline_conflicts(child: Doc, parent: Doc) -> list[Flag]:
         if best is None or score < need:
             continue
         if _date_later(c["date"], best["date"]):
-            vals = {"child_when": c["date"], "parent_when": best["date"], "key": (c.get("task") or "")[:60],
+            task = " ".join((c.get("task") or c.get("quote") or "").split())
+            vals = {"child_when": c["date"], "parent_when": best["date"], "name": task[:80], "name_en": task[:80],
+                    "child_written": " ".join((c.get("date_text") or c["date"]).split()),
+                    "parent_written": " ".join((best.get("date_text") or best["date"]).split()),
                     "parent_doc": parent.label}
             out.append(Flag("deadline_after_parent", Passage.of_record(child, c), Passage.of_record(parent, best),
                             values=vals))
