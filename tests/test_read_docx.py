@@ -64,7 +64,9 @@ def test_merged_cells_and_breaks(tmp_path):
     para.add_run("dòng hai\tcột")
     d.save(tmp_path / "m.docx")
     raw = read_file(tmp_path / "m.docx")
-    assert raw.blocks[0].rows == [["Bảng 1"], ["x", "y", "z"]]
+    # one entry per grid column: a merged cell gives its text once, "" for the columns it covers
+    assert raw.blocks[0].rows == [["Bảng 1", "", ""], ["x", "y", "z"]]
+    assert raw.blocks[0].text == "Bảng 1\nx | y | z"
     assert raw.blocks[1].text == "dòng một\ndòng hai\tcột"
 
 

@@ -279,3 +279,31 @@ def test_sums_inside_tables_are_checked(tmp_path):
     for f in flags:
         if f.rule in ("funding_sum_mismatch", "count_mismatch"):
             assert docs[0].text[f.child.start:f.child.end] == f.child.quote
+
+
+def test_text_only_pdf_pages_keep_the_fast_path(tmp_path, monkeypatch):
+    """pdfplumber is opened only for a page with ruling lines or aligned figures."""
+    import pdfplumber
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from extractor.read import read_file
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip("DejaVuSans not installed")
+    pdfmetrics.registerFont(TTFont("DejaVu", str(font)))
+    style = ParagraphStyle("p", fontName="DejaVu", fontSize=10, leading=13)
+    text = HEAD + INTRO + ["Tổng nhu cầu vốn là 168.450 triệu đồng, trong đó ngân sách trung ương 60.000 triệu đồng."]
+    path = tmp_path / "chu.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(x, style) for x in text])
+    opened = []
+    monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: opened.append(a) or pytest.fail("pdfplumber opened"))
+    raw = read_file(path)
+    assert [b.kind for b in raw.blocks] == ["text"] and not opened
+    # the ruled plan of the other tests does open it (so the patch above is live)
+    with pytest.raises(BaseException):
+        read_file(make_pdf(tmp_path / "bang.pdf"))

@@ -20,6 +20,7 @@ from typing import Optional
 
 from ..model import Funding, Target
 from ..normalise import canonical
+from ..recognise import find_money
 from ..tables.header import Layout, RowInfo, number_of, read_layout, rules
 from ..tables.model import Cell, Row, Table
 from .context import Context, topic_of
@@ -83,8 +84,13 @@ def _section(ctx: Context, offset: int) -> Optional[str]:
 
 
 def _amount(cell: Cell, scale: Optional[int]) -> Optional[int]:
+    """The cell's amount in đồng: a bare figure times the scale, or a figure with its
+    own unit (``168.450 triệu đồng``)."""
     n = number_of(cell.text)
-    if n is None or scale is None:
+    if n is None:
+        m = find_money(cell.text)
+        return m[0].amount_vnd if len(m) == 1 and len(m[0].text) >= len(cell.text.strip(" .;,")) - 2 else None
+    if scale is None:
         return None
     return int(round(n[0] * scale))
 
@@ -205,7 +211,8 @@ def _comparator(label: str, cell_cmp: Optional[str]) -> str:
 
 
 def _targets(ctx: Context, t: Table, L: Layout) -> list[Target]:
-    years = L.of_kind("year")
+    start = _period_start(ctx)
+    years = [c for c in L.of_kind("year") if not (start and c.year < start)]  # a baseline year: not a target
     year_rows = [r for r in L.rows if r.kind == "year"]
     out: list[Target] = []
     if len(year_rows) * 2 >= len([r for r in L.rows if r.kind != "blank"]) and year_rows:
@@ -226,6 +233,13 @@ def _targets(ctx: Context, t: Table, L: Layout) -> list[Target]:
             out += _target(ctx, t, L, info, c, year, subject=info.label, unit_cell=info.unit,
                            unit_from=(info.label, c.header, L.caption))
     return out
+
+
+def _period_start(ctx: Context) -> Optional[int]:
+    import re
+
+    m = re.match(r"\s*((?:19|20)\d\d)\s*[-–]", ctx.meta.period or "")
+    return int(m.group(1)) if m else None
 
 
 def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_from, unit_cell=None) -> list[Target]:

@@ -98,6 +98,18 @@ def number_of(text: str):
     return parse_number(m.group("n")), comp, bool(m.group("pct"))
 
 
+def is_figure(text: str) -> bool:
+    """A cell holding one figure, bare (``168.450``) or with a money unit (``168.450 triệu đồng``)."""
+    if not text:
+        return False
+    if number_of(text) is not None:
+        return True
+    from ..recognise import find_money
+
+    m = find_money(text)
+    return len(m) == 1 and len(m[0].text) >= len(text.strip(" .;,")) - 2
+
+
 def _year_of(text: str) -> Optional[int]:
     ys = rules()["cols"]["year"].findall(text)
     return int(ys[-1]) if ys else None
@@ -159,7 +171,7 @@ def _header_count(table: Table) -> int:
         for i, t in enumerate(texts):
             if not t or (i == 0 and _is_numbering(t)):
                 continue
-            if number_of(t) is not None and not _is_year(t):
+            if is_figure(t) and not _is_year(t):
                 data = True
                 break
         if data and not _index_row(texts):
@@ -199,14 +211,17 @@ def _classify(parts: list[str], body: list[str], index: int) -> Column:
     col = Column(index, header, "text")
     sc = scale_in(can)
     col.scale = sc[0] if sc else None
-    nums = sum(1 for b in body if b and number_of(b) is not None)
-    texts = sum(1 for b in body if b and number_of(b) is None)
+    nums = sum(1 for b in body if b and is_figure(b))
+    texts = sum(1 for b in body if b and not is_figure(b))
     if index == 0 and (C["number"].match(can.strip()) or (body and all(not b or _is_numbering(b) for b in body))) \
             and not C["label"].search(can):
         col.kind = "number"
         return col
     if C["unit"].match(can.strip()):
         col.kind = "unit"
+        return col
+    if body and any(body) and all(not b or _is_year(b) for b in body):
+        col.kind = "label"  # rows are years: "Năm 2021", "2022"
         return col
     # the most specific header part decides (the bottom row of a multi-row header)
     for part in [canonical(p) for p in reversed(parts)] + [can]:
@@ -328,7 +343,8 @@ def read_layout(table: Table, text: str) -> Layout:
     if sc:
         layout.scale, layout.scale_text = sc
     layout.rows = [_row_info(table, ri, label_col, unit_col, num_col) for ri in range(n, len(table.rows))]
-    money = layout.scale or any(c.scale for c in columns) or any(r.scale for r in layout.rows)
+    money = layout.scale or any(c.scale for c in columns) or any(r.scale for r in layout.rows) or any(
+        number_of(c.text) is None and is_figure(c.text) for r in body_rows for c in r.cells)
     figures = layout.of_kind("total", "year", "source", "value")
     if not figures or n == 0 and not money:
         layout.kind = None
