@@ -74,6 +74,7 @@ _RANGE_RE = re.compile(
     r"(?P<from>\btừ\s+)?(?P<a>" + NUM + r")\s*(?P<au>%)?\s*(?:(?<=\d\s*%?\s*)(?:đến|tới)\s+|[-–]\s*)(?P<b>" + NUM + r")(?!\s*/\s*\d)"
 )
 _FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>\d{1,4})\s*/\s*(?P<b>\d{1,4})(?![\d/])")
+_NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*\d{1,4}\s*/\s*\d{1,4}")
 _NUMBER_RE = re.compile(r"(?<![\d/.,])(?P<a>" + NUM + r")(?![\d/]|[.,]\d)")
 
 
@@ -105,6 +106,10 @@ def find_values(text: str) -> list[Value]:
         if not free(m.start(), m.end()):
             continue
         u = _unit_at(text, m.end())
+        if not u:  # "lần lượt 17/19 và 16/19 tiêu chí": the unit written once serves both
+            nxt = _NEXT_FRACTION_RE.match(text, m.end())
+            shared = _unit_at(text, nxt.end()) if nxt else None
+            u = (m.end(), shared[1], shared[2]) if shared else None
         if not u or u[1] in ("%",):
             continue
         end, canonical, rule = u
@@ -330,7 +335,7 @@ def find_criteria(text: str) -> list[CriterionMention]:
 
 _QUOTE_RE = re.compile(r"“[^”]{0,300}”|\"[^\"]{0,300}\"|‘[^’]{0,200}’")
 CITATION_RE = re.compile(
-    r"(?:Kế\s+hoạch|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Hướng\s+dẫn|Thông\s+tư|Nghị\s+định|Công\s+văn|Thông\s+báo|Báo\s+cáo|Đề\s+án|Chương\s+trình|Luật)\s+(?:số\s+)?\d+[\w/.-]*(?:\s*-\s*[A-ZĐ][\w/]*)?",
+    r"(?:Kế\s+hoạch|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Hướng\s+dẫn|Thông\s+tư|Nghị\s+định|Công\s+văn|Thông\s+báo|Báo\s+cáo|Đề\s+án|Chương\s+trình|Luật)\s+(?:số\s+)?\d+[\w/.-]*(?!\s*%)(?:\s*-\s*[A-ZĐ][\w/]*)?",
     re.I,
 )
 

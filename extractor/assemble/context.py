@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import regex as re
 
 from ..model import DocMeta, Section
-from ..normalise import canonical
+from ..normalise import canonical, is_caps_line
 from ..recognise import find_years, quoted_spans
 from ..rules import load_rules
 from ..sections import Paragraph, enclosing, section_at
@@ -33,6 +33,8 @@ class Context:
     sent_index: dict = field(default_factory=dict)  # sentence start -> position in sents
     by_para: dict = field(default_factory=dict)  # paragraph index -> its sentences
     sent_starts: list = field(default_factory=list)
+    para_starts: list = field(default_factory=list)
+    part_years: dict = field(default_factory=dict)
     roles: dict = field(default_factory=dict)  # sentence start -> Role its last figure took from a cue
 
     @property
@@ -77,6 +79,7 @@ def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:
     ctx._quotes = quoted_spans(text)
     ctx.sent_index = {s.start: i for i, s in enumerate(sents)}
     ctx.sent_starts = [s.start for s in sents]
+    ctx.para_starts = [p.start for p in paras]
     for s in sents:
         ctx.by_para.setdefault(s.para, []).append(s)
     # the body starts at the first numbered section (title and preamble come before)
@@ -93,7 +96,7 @@ def _plan_year(meta: DocMeta, head: str) -> int | None:
         return int(period) if re.fullmatch(r"\d{4}", period) else None
     # no period from metadata: look at the title area (before any Căn cứ)
     title = re.split(r"\n(?:Căn\s+cứ|(?:Thực\s+hiện|Thi\s+hành)\s+(?:Kế\s+hoạch|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|Hướng\s+dẫn|Công\s+văn)\s+(?:số\s+)?\d)", head, maxsplit=1)[0]
-    title = re.sub(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}", " ", title)
+    title = re.sub(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|so\s+(?:với\s+)?(?:(?:cuối|đầu)\s+)?năm\s+\d{4}", " ", title)
     if _PERIOD_RE.search(title):
         return None
     years = {int(m.group(1)) for m in _SINGLE_YEAR_RE.finditer(title)}
@@ -132,6 +135,28 @@ def year_before(ctx: Context, sent: Sentence, pos: int) -> int | None:
     return ys[-1].year if ys else None
 
 
+_PART_RE = re.compile(r"^\s*(?:Phần|PHẦN)\s+(?:thứ\s+|THỨ\s+)?\w+\s*[:.]?\s*$")
+
+
+def part_year(ctx: Context, top_start: int) -> int | None:
+    """The year of the part heading right above a top-level section (caps lines, ``Phần thứ …``)."""
+    if top_start in ctx.part_years:
+        return ctx.part_years[top_start]
+    year = None
+    i = bisect.bisect_right(ctx.para_starts, top_start) - 2  # the paragraph before the section's title
+    while i >= 0 and top_start - ctx.paras[i].start < 600:
+        t = ctx.paras[i].text.strip()
+        if not (is_caps_line(t) or _PART_RE.match(t)) or ctx.paras[i].kind in ("roman", "arabic"):
+            break
+        ys = find_years(t)
+        if ys:
+            year = ys[-1].year
+            break
+        i -= 1
+    ctx.part_years[top_start] = year
+    return year
+
+
 def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
     """The year a target without one in its sentence takes from context, and from where."""
     # a sentence continuing the previous one ("Trong đó: ...")
@@ -141,10 +166,15 @@ def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
         ys = find_years(prev.text)
         if ys:
             return ys[-1].year, "previous_sentence"
-    for sec in reversed(ctx.chain(sent.start)):
+    chain = ctx.chain(sent.start)
+    for sec in reversed(chain):
         ys = find_years(sec.title)
         if ys:
             return ys[-1].year, "section_title"
+    if chain:  # a part heading above the numbered sections: "Phần thứ hai / PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024"
+        y = part_year(ctx, chain[0].start)
+        if y:
+            return y, "part_heading"
     # an intro paragraph ending in ":" right above ("Đến năm 2025, phấn đấu:")
     p = ctx.paras[sent.para]
     if p.kind == "bullet":  # walk back over the list's bullets to the lead ending in ":"

@@ -27,7 +27,13 @@ def _rules():
         "opens": re.compile(r["opens_children"], re.I),
         "between": re.compile(r["breakdown_between"], re.I),
         "sources": [(s["source"], re.compile(s["pattern"], re.I)) for s in r["sources"]],
+        "outcome": re.compile(r["outcome"], re.I),
     }
+
+
+def is_outcome_money(can_before: str) -> bool:
+    """Money that measures an outcome (income per head, budget revenue …): a target, not funding."""
+    return bool(_rules()["outcome"].search(can_before[-160:]))
 
 
 def _rank(p) -> float:
@@ -58,9 +64,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
             continue
         chain = ctx.chain(p.start)
         moneys = find_money(p.text)
-        if any(status.search(s.title) for s in chain):
-            results.extend(_results_section_money(ctx, p, moneys, chain))
-            continue
+        in_results = any(status.search(s.title) for s in chain)
         rank = _rank(p)
         if not moneys:
             if p.kind == "roman" or (p.kind in ("arabic", "letter") and not stack):
@@ -84,7 +88,9 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
             sent = next((s for s in sents if s.start <= a_start < s.end), None)
             if sent is None:
                 continue
-            role_of = money_role(ctx, sent, a_start, a_start + len(m.text), p)
+            if is_outcome_money(ctx.can[sent.start:a_start]):
+                continue  # read by the target stage with its unit
+            role_of = money_role(ctx, sent, a_start, a_start + len(m.text), p, in_results)
             if role_of is not None:
                 if role_of.role == RESULT:
                     results.append(money_status(ctx, sent, m, a_start, role_of, chain))
@@ -94,7 +100,8 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                 lead = ctx.paras[pi - 1].text + " " + lead
             earlier = [i for i in range(len(out)) if out[i].start == sent.start]
             parent = None
-            if R["total"].search(lead) and not earlier:
+            tm = R["total"].search(lead)
+            if tm and not earlier and not _source(lead[tm.end():]):
                 role = "total"
             elif earlier and R["between"].search(ctx.text[out[earlier[0]].value_end:a_start]):
                 role, parent = "component", earlier[0]
@@ -104,7 +111,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                 role = "item"
             elif top in totals:
                 role, parent = "component", totals[top]
-            elif _source(lead):
+            elif _source(lead) or tm:
                 role = "component"  # a lone source-specific amount whose total is not given
             else:
                 role = "item"
@@ -140,8 +147,11 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
     return out, results
 
 
-def money_role(ctx: Context, sent, a_start: int, a_end: int, para) -> Role | None:
-    """None for money the programme needs or plans (funding); a result or no-record role otherwise."""
+def money_role(ctx: Context, sent, a_start: int, a_end: int, para, in_results: bool = False) -> Role | None:
+    """None for money the programme needs, is allocated or plans (funding); else a result or no-record role.
+
+    In a results section money is a result unless a commitment cue (``kế hoạch vốn``,
+    ``giao``, ``dự kiến``) is nearer to it than any result cue."""
     can = ctx.can[sent.start:sent.end]
     pos = a_start - sent.start
     if is_anecdote(ctx.can[para.start:a_start]):
@@ -149,8 +159,10 @@ def money_role(ctx: Context, sent, a_start: int, a_end: int, para) -> Role | Non
     if not_a_record(can, pos, a_end - sent.start, None, None, None):
         return Role(NONE, "không phải bản ghi / not a record")
     role = role_in_sentence(cue_hits(can, ctx.doc_year, ctx.planning_doc), pos, can=can)
-    if role is not None and role.role == RESULT:
-        return role
+    if role is not None:
+        return role if role.role == RESULT else None
+    if in_results:
+        return Role(RESULT, "mục kết quả / results section")
     return None
 
 
@@ -162,15 +174,3 @@ def money_status(ctx: Context, sent, m, a_start: int, role: Role, chain) -> Stat
     v = Value(a_start - sent.start, a_start - sent.start + len(m.text), 0, 0, value, None, unit, "money", None, None, m.text)
     return status_record(ctx, sent, v, role, section=chain[-1].label if chain else None,
                          topic=topic_of(sent.text, [s.title for s in chain][::-1]), subject=None, comparator=None)
-
-
-def _results_section_money(ctx: Context, p, moneys, chain) -> list[Status]:
-    out = []
-    for m in moneys:
-        a_start = p.start + m.start
-        sent = ctx.sentence_at(a_start)
-        if sent is None or money_role(ctx, sent, a_start, a_start + len(m.text), p) is not None and \
-                money_role(ctx, sent, a_start, a_start + len(m.text), p).role == NONE:
-            continue
-        out.append(money_status(ctx, sent, m, a_start, Role(RESULT, "mục kết quả / results section"), chain))
-    return out

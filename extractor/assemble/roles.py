@@ -35,6 +35,7 @@ class _Cue:
     relative: bool = False  # after the figure in its clause it describes the counted noun
     past_period: bool = False  # a result only when the year it speaks of has passed
     weak: bool = False  # only where nothing commits and the document is no plan
+    follows: bool = False  # takes the role of an earlier cue in the sentence
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,7 +43,7 @@ def _rules():
     r = load_rules("roles")
     cues = [
         _Cue(c["name"], RESULT, re.compile(c["pattern"], re.I), relative=bool(c.get("relative")),
-             past_period=bool(c.get("past_period")), weak=bool(c.get("weak")))
+             past_period=bool(c.get("past_period")), weak=bool(c.get("weak")), follows=bool(c.get("follows")))
         for c in r["result_cues"]
     ]
     cues += [
@@ -52,7 +53,8 @@ def _rules():
     nr = r["not_record"]
     return {
         "cues": cues,
-        "before": [(c["name"], c.get("unit"), re.compile(c["pattern"], re.I)) for c in nr["before"]],
+        "before": [(c["name"], c.get("unit"), re.compile(c["pattern"], re.I),
+                    re.compile(c["then"], re.I) if c.get("then") else None) for c in nr["before"]],
         "after": [(c["name"], c.get("unit"), re.compile(c["pattern"], re.I)) for c in nr["after"]],
         "full_set_fraction": bool(nr.get("full_set_fraction")),
         "anecdote": re.compile(r["anecdote"]),
@@ -93,6 +95,17 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list
                     continue  # "năm 2025 ước đạt …" in a 2025 plan: an estimate of what is to come
             hits.append((m.start(), m.end(), role, cue.name, cue.strong, cue.relative))
     hits.sort()
+    follows = {c.name for c in _rules()["cues"] if c.follows}
+    if follows:
+        kept = []
+        for h in hits:
+            if h[3] in follows:
+                earlier = [k for k in kept if k[3] not in follows]
+                if not earlier:
+                    continue  # alone it decides nothing
+                h = (h[0], h[1], earlier[-1][2], f"{h[3]} ({earlier[-1][3]})", h[4], h[5])
+            kept.append(h)
+        hits = kept
     if any(h[2] == COMMITMENT for h in hits):
         weak = {c.name for c in _rules()["cues"] if c.weak}
         hits = [h for h in hits if h[3] not in weak]
@@ -104,8 +117,8 @@ def not_a_record(can: str, start: int, end: int, prev_end: int | None, unit: str
     R = _rules()
     before = can[max(0, start - 160):start]
     after = can[end:end + 80]
-    for name, only, rx in R["before"]:
-        if (only is None or only == unit) and rx.search(before):
+    for name, only, rx, then in R["before"]:
+        if (only is None or only == unit) and rx.search(before) and (then is None or then.search(after)):
             return name
     for name, only, rx in R["after"]:
         if (only is None or only == unit) and rx.search(after):

@@ -1,9 +1,11 @@
 """Results already achieved (``status`` records): the figure, and the date it holds at.
 
 ``as_of`` is read as a reader would: a date the sentence states (``tính đến
-30/11/2023``, ``đến hết năm 2021``), else the document's own date for ``đến nay``
-/ ``hiện có`` and other present-tense reports, else a year the sentence names
-(``năm 2022``), else a year in the section title (``KẾT QUẢ NĂM 2023``), else null.
+30/11/2023``, ``đến hết năm 2021``); else the document's own date for ``đến nay``
+/ ``hiện có`` earlier in the paragraph; else a date the previous sentence of the
+paragraph states; else a year the sentence names (``năm 2022``; never a base year,
+``so với năm 2020``); else the year in the section title (``KẾT QUẢ NĂM 2023``);
+else the year the document is for; else its date; else null.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _DATE_RE = re.compile(r"\b(?:đến|tới|tính\s+đến|tại\s+thời\s+điể
 _YEAR_END_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b|\b(?:hết|cuối)\s+năm\s+(?P<y2>(?:19|20)\d\d)\b", re.I)
 _NOW_RE = re.compile(r"\b(?:đến\s+nay|hiện\s+(?:nay|có|tại)|tính\s+đến\s+nay|đến\s+thời\s+điểm\s+(?:này|hiện\s+tại))\b", re.I)
 _YEAR_RE = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b(?!\s*[-–])", re.I)
+# a base year ("so với cuối năm 2023") or a period is not the date a figure holds at
+_BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:(?:cuối|đầu|hết)\s+)?năm\s+(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d", re.I)
 
 
 def _date_in(text: str) -> str | None:
@@ -40,26 +44,25 @@ def as_of_for(ctx: Context, sent, pos: int) -> str | None:
     got = _date_in(before)
     if got:
         return got
+    para = ctx.paras[sent.para]
+    if ctx.meta.date and _NOW_RE.search(ctx.text[para.start:sent.start + pos]):
+        return ctx.meta.date  # "đến nay", "hiện có": the document's own date
     i = ctx.sent_index.get(sent.start)
     prev = ctx.sents[i - 1] if i else None
-    same_para = prev is not None and prev.para == sent.para
-    if same_para:  # "Tiến độ … đến 30/9/2015 - Tổng …: 1.286 tiêu chí"
+    if prev is not None and prev.para == sent.para:  # "Tiến độ … đến 30/9/2015 - Tổng …: 1.286 tiêu chí"
         got = _date_in(prev.text)
         if got:
             return got
-    if _NOW_RE.search(before) or (same_para and _NOW_RE.search(prev.text)):
-        if ctx.meta.date:
-            return ctx.meta.date
-    years = [m.group("y") for m in _YEAR_RE.finditer(sent.text)]
+    years = [m.group("y") for m in _YEAR_RE.finditer(_BASE_RE.sub(" ", sent.text))]
     if years:
         return years[-1] if len(set(years)) == 1 else years[0]
-    if ctx.meta.date:
-        return ctx.meta.date
     for sec in reversed(ctx.chain(sent.start)):
         ys = find_years(sec.title)
         if ys:
             return str(ys[-1].year)
-    return None
+    if ctx.plan_year:
+        return str(ctx.plan_year)
+    return ctx.meta.date
 
 
 def status_record(ctx: Context, sent, v: Value, role: Role, *, section, topic, subject, comparator,

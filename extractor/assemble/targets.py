@@ -7,11 +7,14 @@ import regex as re
 from dataclasses import replace
 
 from ..model import Status, Target
-from ..recognise import CITATION_RE, Value, find_values, find_years, per_head_unit
+from ..recognise import CITATION_RE, NUM, Value, find_money, find_values, find_years, parse_number, per_head_unit
 from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
 from .criteria import criterion_in, set_in
 from .roles import COMMITMENT, RESULT, Role, cue_hits, is_anecdote, list_value_re, not_a_record, role_in_sentence
+from .funding import is_outcome_money
 from .status import status_record
+
+_MONEY_PARTS = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>.+)$")
 
 # a task sentence in a plan's own sections ("Nạo vét 3,5 km kênh", "Trồng mới 2 km") commits too
 _TASK_VERB = re.compile(r"^\s*(?:[-+•*]\s*)?(?:\w+\s+){0,2}?(?:nạo\s+vét|trồng|mở\s+rộng|nâng\s+cấp|xây\s+dựng|làm|cứng\s+hóa|bê\s+tông\s+hóa|kiên\s+cố\s+hóa|sửa\s+chữa|cải\s+tạo|lắp\s+đặt|hỗ\s+trợ|đào\s+tạo|thành\s+lập|phát\s+triển|chuyển\s+đổi)\b", re.I)
@@ -130,6 +133,19 @@ def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in
     return role
 
 
+def _outcome_money(text: str, can: str) -> list[Value]:
+    """Money that measures an outcome (``thu nhập bình quân đầu người đạt 38,6 triệu đồng``),
+    as a figure with its money unit; rules/units.yml ``per_forms`` adds the denominator."""
+    out = []
+    for m in find_money(text):
+        if is_outcome_money(can[: m.start]):
+            num = _MONEY_PARTS.match(m.text)
+            if num:
+                out.append(Value(m.start, m.end, m.start, m.start + len(num.group("n")), parse_number(num.group("n")),
+                                 None, re.sub(r"\s+", " ", num.group("u")), "per_unit", None, None, m.text))
+    return out
+
+
 def _carried(ctx: Context, sent) -> Role | None:
     """A result read in the previous sentence of the same paragraph carries over."""
     i = ctx.sent_index[sent.start]
@@ -151,9 +167,9 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         return []
     chain = ctx.chain(sent.start)
     titles = [s.title for s in chain]
-    if any(r["funding_sections"].search(t) for t in titles[-1:]):
-        return []
     in_results = any(r["status_sections"].search(t) for t in titles)
+    if not in_results and any(r["funding_sections"].search(t) for t in titles[-1:]):
+        return []
     committed = bool(r["commitment_words"].search(can) or _TASK_VERB.search(can))
     hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
     carried = _carried(ctx, sent)
@@ -162,7 +178,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
     out: list[Target | Status] = []
     prev = None
     prev_end = None
-    for v in find_values(text):
+    for v in find_values(text) + _outcome_money(text, can):
         if ctx.in_quotes(sent.start + v.start, sent.start + v.end):
             continue
         if any(a <= v.start < b for a, b in cites):
@@ -170,7 +186,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         pre = can[: v.start]
         if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
             continue
-        if _NOT_AFTER.match(can[v.end:]) or (committed and _DONE_RIGHT_AFTER.match(can[v.end:])):
+        if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (committed and _DONE_RIGHT_AFTER.match(can[v.end:])):
             continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description
         if not_a_record(can, v.start, v.end, prev_end, v.unit, v.fraction):
             prev_end = v.end
