@@ -71,8 +71,8 @@ def _goal_clause(text: str, d, dates) -> tuple[int, int] | None:
 
     A goal before the date in its clause (``đạt chuẩn … vào năm 2020``); else one after it
     that no later date claims (``UBND xã trong tháng 6/2019 hoàn thành …``); else, when the
-    date leads the sentence (``Sang năm 2023, …``), the main clause after it.  For a
-    year-precision date the clause must carry no figure (else the sentence is a target)."""
+    date leads the sentence (``Sang năm 2023, …``), the main clause after it.  For a year,
+    or a month after "vào"/"trong", the clause must carry no figure (else it is a target)."""
     goal_re = _rules()["goal"]
     spans = _clauses(text)
     idx = next(i for i, (a, b) in enumerate(spans) if a <= d.start <= b)
@@ -87,7 +87,7 @@ def _goal_clause(text: str, d, dates) -> tuple[int, int] | None:
         elif not g and not re.search(r"\p{L}{2,}(?:\s+\p{L}+){3,}", text[a:d.start]) and idx + 1 < len(spans):
             nxt = spans[idx + 1]  # the main clause after a leading date
             found = nxt if goal_re.search(text[nxt[0]:nxt[1]]) else None
-    if found and d.precision == "year" and _has_figure(text, found[0], found[1], dates):
+    if found and (d.precision == "year" or d.kind != "before" and d.precision != "day") and _has_figure(text, found[0], found[1], dates):
         return None
     return found
 
