@@ -128,3 +128,34 @@ def test_indicator_list_values_after_a_colon():
     assert t[70.0].unit == "triệu đồng/người/năm" and t[70.0].year == 2030
     assert t[35.0].comparator == ">=" and t[35.0].year is None  # a multi-year list: no year of its own
     assert t[1.5].comparator == ">="  # the word next to the value decides, not "giảm"
+
+
+def test_years_before_and_after_the_article_date_decide_the_role():
+    text = """Hướng Hóa tăng tốc về đích nông thôn mới
+09:30, 20/03/2024
+Năm 2023, toàn huyện có 3 xã được công nhận đạt chuẩn nông thôn mới. Năm 2025, huyện có thêm 2 xã đạt chuẩn nông thôn mới nâng cao.
+Kết quả, tỷ lệ hộ nghèo của huyện còn 12,4%.
+"""
+    recs = _records(text)
+    status = _by_value(recs, "status")
+    targets = _by_value(recs, "target")
+    assert set(status) == {3.0, 12.4}
+    assert status[3.0].as_of == "2023" and "2023" in status[3.0].role_reason
+    assert set(targets) == {2.0}
+    assert targets[2.0].comparator == "increase" and targets[2.0].year == 2025
+
+
+def test_a_report_part_heading_gives_the_year_of_its_targets():
+    text = """BÁO CÁO
+Kết quả xây dựng nông thôn mới năm 2023
+I. KẾT QUẢ THỰC HIỆN
+Toàn huyện có 10/12 xã đạt chuẩn nông thôn mới.
+Phần thứ hai
+PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2024
+I. MỤC TIÊU
+Phấn đấu có thêm 02 xã đạt chuẩn, nâng tổng số xã đạt chuẩn lên 12/12 xã.
+"""
+    recs = _records(text, "bao_cao.txt")
+    assert [(r.value, r.as_of) for r in recs if r.type == "status"] == [(10.0, "2023")]
+    got = sorted((r.value, r.year) for r in recs if r.type == "target")
+    assert got == [(2.0, 2024), (12.0, 2024)]  # "nâng tổng số lên" follows "phấn đấu"

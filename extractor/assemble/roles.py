@@ -36,6 +36,7 @@ class _Cue:
     past_period: bool = False  # a result only when the year it speaks of has passed
     weak: bool = False  # only where nothing commits and the document is no plan
     follows: bool = False  # takes the role of an earlier cue in the sentence
+    strict_year: bool = False  # a year after the document's commits, before it reports, its own says nothing
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,7 +48,8 @@ def _rules():
         for c in r["result_cues"]
     ]
     cues += [
-        _Cue(c["name"], COMMITMENT, re.compile(c["pattern"], re.I), bool(c.get("future_year")), bool(c.get("strong")))
+        _Cue(c["name"], COMMITMENT, re.compile(c["pattern"], re.I), bool(c.get("future_year")), bool(c.get("strong")),
+             strict_year=bool(c.get("strict_year")))
         for c in r["commitment_cues"]
     ]
     nr = r["not_record"]
@@ -84,6 +86,13 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list
             continue
         for m in cue.rx.finditer(can):
             role = cue.role
+            if cue.strict_year:
+                y = int(m.group("year"))
+                if not doc_year or y == doc_year:
+                    continue
+                if y < doc_year:
+                    hits.append((m.start(), m.end(), RESULT, f"năm {y} đã qua", False, False))
+                    continue
             if cue.future_year:
                 y = int(m.group("year"))
                 if doc_year and y < doc_year:
