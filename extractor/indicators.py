@@ -362,7 +362,8 @@ def _hits(cat: Catalogue, window: str) -> list[Hit]:
 
 
 def _fits(cat: Catalogue, ids: list[str], fam: Optional[str]) -> list[str]:
-    return [i for i in ids if fam is None or fam in cat.by_id[i].families]
+    fams = {fam, "percent"} if fam == "percent_per_year" else {fam}  # a yearly change of a rate
+    return [i for i in ids if fam is None or fams & set(cat.by_id[i].families)]
 
 
 def _pick(cat: Catalogue, hits: list[Hit], fam: Optional[str], nearest_end: bool, window_len: int) -> Optional[tuple[str, Hit]]:
@@ -463,9 +464,11 @@ def _coverage(cat: Catalogue, after: str, end: int) -> bool:
 
 def _general(cat: Catalogue, cl: Clause, fam: Optional[str]) -> Optional[tuple[str, int, int]]:
     """(id, start, end in the text) of the alias nearest the figure."""
-    for window, base, nearest_end in ((cl.figure, None, True), (cl.before, cl.b0, True), (cl.after, cl.a0, False)):
+    comma = cl.after.find(",")
+    after = cl.after if comma < 0 else cl.after[:comma]  # ", tỷ lệ ... đạt 95%" speaks of the next figure
+    for window, base, nearest_end in ((cl.figure, None, True), (cl.before, cl.b0, True), (after, cl.a0, False)):
         hits = _hits(cat, window)
-        if window is cl.after:
+        if window is after:
             hits = [h for h in hits if not _coverage(cat, window, h.end)]
         got = _pick(cat, hits, fam, nearest_end, len(window))
         if got:

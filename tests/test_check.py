@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from extractor import store
 from extractor.check import run, run_checks, store_flags, store_links
-from extractor.check.align import analyse
+from extractor.check.figures import figures
 from extractor.check.data import load_documents
 from extractor.check.link import resolve, set_manual_link
 from extractor.cli import app
@@ -170,28 +170,36 @@ def by_rule(flags, rule):
 # --------------------------------------------------------------------------- indicator keys
 
 
-def test_indicator_keys(db):
+def test_indicator_links(db):
     save(db, province())
     (doc,) = load_documents(db)
-    keys = [i.key for i in analyse(doc)]
-    assert keys[:2] == ["%|xa|nang_cao", "%|xa|kieu_mau"]
-    assert "%|huyen|nang_cao" in keys
-    assert "trieu_dong/nguoi/nam|thu_nhap" in keys and "lan|thu_nhap" in keys
-    assert "%|ho_ngheo" in keys and "%|bhyt" in keys
-    assert "%|xa|tc:2" in keys
+    ids = [f.indicator for f in figures(doc)]
+    assert ids[:2] == ["xa_ntm_nang_cao", "xa_ntm_kieu_mau"]
+    assert "huyen_ntm_nang_cao" in ids
+    assert "thu_nhap_binh_quan" in ids and "thu_nhap_gap_lan" in ids
+    assert "ty_le_ho_ngheo" in ids and "bhyt" in ids
+    assert "xa_tc_02" in ids
+    # "ít nhất 40% số xã đạt tiêu chí xã NTM nâng cao" after "tiêu chí quốc gia về văn hóa":
+    # advanced criterion 6 (Văn hóa), not the overall advanced share
+    assert "xa_nc_tc_06" in ids and "xa_nc_tc_17" in ids
 
 
-def test_keys_delta_helper_and_sub(db):
-    p = Plan("x.txt", number="1/KH-UBND", level="huyen")
+def test_figure_kinds_helpers_and_scope(db):
+    p = Plan("x.txt", number="1/KH-UBND", level="huyen", district="Hướng Hóa")
     p.line("- Tỷ lệ hộ nghèo giảm bình quân 1,5%/năm; đến năm 2025 còn dưới 3%.",
            ("1,5%/năm", 1.5, "%/năm", "decrease", 2025), ("3%", 3, "%", "<=", 2025))
     p.line("- Có 100% số xã đạt chuẩn nông thôn mới (19/19 xã).",
            ("100%", 100, "%", "=", 2025), ("19/19 xã", 19, "xã", "=", 2025, {"fraction": [19, 19]}))
     p.line("- Có ít nhất 20 sản phẩm OCOP đạt từ 3 sao trở lên.", ("20 sản phẩm OCOP", 20, "sản phẩm", ">=", 2025))
+    p.line("- Riêng xã Tân Hợp: tỷ lệ hộ nghèo còn dưới 8%.", ("8%", 8, "%", "<=", 2025))
     save(db, p)
-    inds = analyse(load_documents(db)[0])
-    assert [i.key for i in inds] == ["%|ho_ngheo|delta", "%|ho_ngheo", "%|xa|ntm", "count|xa|ntm", "count|ocop"]
-    assert inds[3].helper and not inds[2].helper
+    figs = figures(load_documents(db)[0])
+    assert [f.indicator for f in figs] == ["ty_le_ho_ngheo", "ty_le_ho_ngheo", "xa_dat_chuan_ntm", "xa_dat_chuan_ntm",
+                                          "ocop_san_pham", "ty_le_ho_ngheo"]
+    assert [f.measure for f in figs[:2]] == ["change_year", "level"]
+    assert figs[3].helper and not figs[2].helper
+    assert not figs[3].intensive and not figs[4].intensive and figs[2].intensive
+    assert figs[5].scope == "xã Tân Hợp" and figs[1].scope is None
 
 
 # --------------------------------------------------------------------------- parent rules
@@ -211,13 +219,16 @@ def test_threshold_exceeds_deadline_missing(db):
     save(db, district(nc=30, inc=45, poor=6, road_year=2025, culture=60, with_km=False))
     flags = run_checks(db)
     below = by_rule(flags, "threshold_below_parent")
-    got = {f.values["key"] for f in below}
-    assert got == {"%|xa|nang_cao", "trieu_dong/nguoi/nam|thu_nhap", "%|ho_ngheo"}
+    got = {f.values["indicator"] for f in below}
+    assert got == {"xa_ntm_nang_cao", "thu_nhap_binh_quan", "ty_le_ho_ngheo"}
     assert all(f.severity == "error" for f in below)
-    nc = next(f for f in below if f.values["key"] == "%|xa|nang_cao")
+    nc = next(f for f in below if f.values["indicator"] == "xa_ntm_nang_cao")
     assert "30%" in nc.child.quote and "ít nhất 40%" in nc.parent.quote and nc.parent.doc.number == "12/KH-UBND"
-    # <= targets: a higher ceiling is the lower ambition
-    poor = next(f for f in below if f.values["key"] == "%|ho_ngheo")
+    # <= targets of a lower-is-better indicator: a higher ceiling is the weaker commitment
+    poor = next(f for f in below if f.values["indicator"] == "ty_le_ho_ngheo")
+    vi, en = poor.messages
+    assert "yếu hơn" in vi and "weaker" in en and "Tỷ lệ hộ nghèo đa chiều" in vi
+    assert "dưới 6%" in vi and "dưới 4%" in vi and "lower is better" in en
     assert "dưới 6%" in poor.child.quote
     exc = by_rule(flags, "exceeds_parent")
     assert len(exc) == 1 and "văn hóa" in exc[0].child.quote and "văn hóa" in exc[0].parent.quote

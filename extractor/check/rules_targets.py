@@ -40,7 +40,7 @@ def _year_txt(y) -> str:
 def _values(c: Fig, p: Fig, parent_doc: Optional[Doc] = None) -> dict:
     pol = c.polarity
     return {
-        "name": c.name, "name_en": c.name_en,
+        "indicator": c.indicator, "name": c.name, "name_en": c.name_en,
         "child_written": c.written, "parent_written": p.written,
         "child_value": fmt_value(c.rec), "parent_value": fmt_value(p.rec),
         "year": _year_txt(c.year or p.year),
@@ -148,7 +148,7 @@ def missing_targets(child: Doc, parent: Doc) -> list[Flag]:
         if p.year is None:
             continue
         done.add(p.indicator)
-        vals = {"parent_written": p.written, "parent_value": fmt_value(p.rec), "name": p.name,
+        vals = {"indicator": p.indicator, "parent_written": p.written, "parent_value": fmt_value(p.rec), "name": p.name,
                 "name_en": p.name_en, "year": _year_txt(p.year), "parent_doc": parent.label}
         out.append(Flag("missing_parent_target", Passage(child), Passage.of_record(parent, p.rec), values=vals))
     return out
