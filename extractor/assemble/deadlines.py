@@ -25,7 +25,7 @@ from ..model import Deadline
 from ..recognise import CITATION_RE, find_dates, find_values
 from ..rules import load_rules
 from .agencies import agency_of_section
-from .context import Context, clause_start, topic_of
+from .context import Context, clause_start, part_year, topic_of
 
 _TASK_MAX = 200
 
@@ -148,19 +148,25 @@ def _task(text: str, cstart: int, d, goal) -> str | None:
 
 def _fill_year(ctx: Context, sent_start: int, date: str) -> str | None:
     """A date written without its year (``trước ngày 30-8``, ``vào cuối năm``): the year of
-    the heading it sits under (``NHIỆM VỤ NĂM 2024``), else the document's year, moved on a
-    year when the day would fall before the document was issued."""
-    for sec in reversed(ctx.chain(sent_start)):
+    a heading above it (``NHIỆM VỤ NĂM 2024``, a ``Phần thứ hai`` part heading), else the
+    plan's own year, else the year of the document's date; moved on a year when the day
+    would fall before the issue date."""
+    chain = ctx.chain(sent_start)
+    for sec in reversed(chain):
+        if sec.start + len(sec.title) >= sent_start:
+            continue  # the sentence is this heading's own text
         ys = re.findall(r"năm\s+((?:19|20)\d\d)(?!\s*[-–]\s*\d)", sec.title, re.I)
         if len(set(ys)) == 1:
             year = int(ys[0])
             break
     else:
-        year = int(ctx.meta.date[:4]) if ctx.meta.date else ctx.plan_year
+        year = (part_year(ctx, chain[0].start) if chain else None) or ctx.plan_year
+        if not year and ctx.meta.date:
+            year = int(ctx.meta.date[:4])
         if not year:
             return None
         if ctx.meta.date and date != "--" and f"{year}{date[1:]}" < ctx.meta.date:
-            year += 1
+            year += 1  # a due day is never before the document was issued
     return str(year) if date == "--" else f"{year}{date[1:]}"
 
 
