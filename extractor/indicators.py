@@ -264,7 +264,7 @@ def expand_query(query: str) -> list[str]:
                 for b in g:
                     if b != a:
                         alt = regex.sub(pat, b, q)
-                        if alt != q and alt not in out:
+                        if alt != q and q not in alt and alt not in out:  # no superset of the query itself
                             out.append(alt)
                 break
     return out

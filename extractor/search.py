@@ -72,7 +72,13 @@ def fts_query(query: Optional[str]) -> str:
     toks = words(query)
     if not toks:
         return '""'
-    return " ".join(f'"{t}"' for t in toks)
+    base = " ".join(f'"{t}"' for t in toks)
+    # other names of what the query names (rules/indicators.yml): "bao hiem y te" <-> "BHYT"
+    from .indicators import expand_query
+
+    alts = [" ".join(f'"{t}"' for t in words(a)) for a in expand_query(query)]
+    alts = [a for a in alts if a and a != base]
+    return " OR ".join(f"({x})" for x in [base, *alts]) if alts else base
 
 
 def _contains(hay: list[str], needle: list[str]) -> bool:
@@ -223,7 +229,7 @@ def _search_records(conn, query, rtype, level, province, district, topic, year, 
 def _figure_fields(row: dict, query: str) -> None:
     """``value_start``/``value_end`` (document offsets of the record's own figure, from
     ``extra``) and ``about_figure``: do the query's words sit in the clause of this figure
-    (between the figures before and after it), rather than elsewhere in the sentence?"""
+    (bounded by the figures and clause breaks around it), rather than elsewhere in the sentence?"""
     import json
 
     try:
@@ -237,15 +243,18 @@ def _figure_fields(row: dict, query: str) -> None:
         return
     row["value_start"], row["value_end"] = vs, ve
     a, b = vs - start, ve - start
-    figures = [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if not _YEAR.fullmatch(m.group().strip())]
-    left = max([e for s, e in figures if e <= a] + [0])
-    right = min([s for s, e in figures if s >= b] + [len(quote)])
+    stops = [(m.start(), m.end()) for m in _FIGURE.finditer(quote) if not _YEAR.fullmatch(m.group().strip())]
+    stops += [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(quote)]
+    left = max([e for s, e in stops if e <= a] + [0])
+    right = min([s for s, e in stops if s >= b] + [len(quote)])
     clause = words(quote[left:right])
     row["about_figure"] = all(t in clause for t in words(query))
 
 
 _FIGURE = regex.compile(r"\d+(?:[.,/]\d+)*\s?%?")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
+# where one figure's clause ends: ; : , or . before a space, brackets, "trong đó" (of which)
+_CLAUSE_BREAK = regex.compile(r"[;:()]|[,.](?=\s)|\btrong\s+đó\b", regex.IGNORECASE)
 
 
 def _search_sections(conn, query, level, province, district, year, include_superseded) -> list[dict]:

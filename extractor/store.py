@@ -93,6 +93,7 @@ TABLES = [
     "funding",
     "flags",
     "reviews",
+    "indicator_matrix",  # built by extractor.check.matrix (a column per plan), not a stored table
 ]
 
 # --------------------------------------------------------------------------- schema
@@ -866,6 +867,10 @@ def export_cursor(db: Any, table: str):
     place, year, indicator, OCR mark) when the table itself lacks them."""
     if table not in TABLES:
         raise KehoachError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
+    if table == "indicator_matrix":
+        from .check.matrix import matrix_cursor
+
+        return matrix_cursor(db if hasattr(db, "conn") else sqlite_utils.Database(db))
     conn = getattr(db, "conn", db)
     if table not in RECORD_TABLES:
         return conn.execute(f'SELECT * FROM "{table}" ORDER BY 1')

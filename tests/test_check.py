@@ -15,6 +15,7 @@ from extractor.check.figures import figures
 from extractor.check.data import load_documents
 from extractor.check.link import resolve, set_manual_link
 from extractor.cli import app
+from extractor.indicators import link_indicators
 from extractor.errors import KehoachError
 from extractor.model import Assignment, Citation, Deadline, DocMeta, Document, Funding, Section, Target
 
@@ -108,6 +109,8 @@ class Plan:
 
 def save(db, *plans: Plan, path=None) -> int:
     docs = [p.document() for p in plans]
+    for d in docs:  # as the pipeline does right after assembling
+        link_indicators(d.records, d.text)
     name = path or plans[0].source
     sha = hashlib.sha256("".join(d.text for d in docs).encode()).hexdigest()
     return store.store_documents(db, {"path": name, "sha256": sha}, docs)
@@ -523,3 +526,31 @@ def test_cli_check_json_and_link(db, tmp_path):
     assert r.exit_code == 0 and "12/KH-UBND" in r.stdout
     r = runner.invoke(app, ["link", "150/KH-UBND", "nope", "--db", path])
     assert r.exit_code == 2
+
+
+def test_indicator_matrix_export(db, tmp_path):
+    import csv
+
+    from extractor.check.matrix import CANNED_SQL
+    from extractor.search import register_functions
+
+    save(db, province())
+    save(db, district(nc=30, poor=6))
+    store_flags(db, run_checks(db))
+    store_links(db, run(db).links)
+    out = tmp_path / "m.csv"
+    n = store.export_table(db, "indicator_matrix", "csv", out)
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert n == len(rows) > 5
+    cols = list(rows[0])
+    # a column per plan, the child's right after its parent's, then the child's findings
+    assert cols[3:6] == ["12/KH-UBND", "150/KH-UBND", "150/KH-UBND: phát hiện / finding"]
+    poor = next(r for r in rows if r["indicator_name"] == "Tỷ lệ hộ nghèo đa chiều" and r["year"] == "2025")
+    assert "dưới 4%" in poor["12/KH-UBND"] and "dưới 6%" in poor["150/KH-UBND"]
+    assert "yếu hơn" in poor["150/KH-UBND: phát hiện / finding"]
+    assert not any("|" in (v or "") for r in rows for v in r.values())  # no internal keys
+    # the canned query gives the same pairs in long form
+    register_functions(db.conn)
+    long = [dict(r) for r in db.query(CANNED_SQL, {"indicator": "ho ngheo"})]
+    pair = next(r for r in long if r["plan"] == "150/KH-UBND" and r["year"] == 2025 and r["plan_comparator"] == "<=")
+    assert pair["parent_value"] == 4 and pair["plan_value"] == 6 and "yếu hơn" in (pair["finding"] or "")

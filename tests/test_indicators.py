@@ -86,3 +86,20 @@ def test_extract_json_carries_the_link():
     assert set(got) == {"ty_le_ho_ngheo", "bhyt"}
     assert got["bhyt"]["indicator_name"] == "Tỷ lệ người dân tham gia bảo hiểm y tế"
     assert "bảo hiểm y tế" in got["bhyt"]["indicator_match"]
+
+
+def test_search_expands_aliases(tmp_path):
+    import hashlib
+
+    from extractor import store
+    from extractor.search import search
+
+    db = store.open_db(tmp_path / "k.db")
+    text = ("KẾ HOẠCH\nI. MỤC TIÊU\n- Tỷ lệ người dân tham gia BHYT đạt trên 96%.\n"
+            "- Tỷ lệ bao phủ bảo hiểm y tế toàn huyện đạt 95%.\n")
+    store.store_documents(db, {"path": "a.txt", "sha256": hashlib.sha256(text.encode()).hexdigest()},
+                          extract_text(text, "a.txt"))
+    by_words = {h["quote"].strip() for h in search(db, "bao hiem y te")}
+    by_abbr = {h["quote"].strip() for h in search(db, "BHYT")}
+    assert any("BHYT" in q for q in by_words) and any("bảo hiểm y tế" in q for q in by_words)
+    assert by_abbr == by_words

@@ -29,7 +29,8 @@ RECORD_COLUMNS = {
     "document_id": _vi_en("Mã văn bản chứa bản ghi", "Id of the document holding the record"),
     "document_number": _vi_en("Số hiệu văn bản", "Document number"),
     "superseded": _vi_en("1 = văn bản đã bị thay thế", "1 = the document was superseded"),
-    "type": _vi_en("Loại: chỉ tiêu, thời hạn, phân công, kinh phí", "Type: target, deadline, assignment, funding"),
+    "type": _vi_en("Loại: chỉ tiêu (target), kết quả đã đạt (status), thời hạn, phân công, kinh phí",
+                   "Type: target, status (a result achieved), deadline, assignment, funding"),
     "quote": _vi_en("Nguyên văn câu trong văn bản", "The exact words in the document"),
     "start": _vi_en("Vị trí bắt đầu (ký tự) trong documents.text", "Start offset (characters) in documents.text"),
     "end": _vi_en("Vị trí kết thúc (ký tự) trong documents.text", "End offset (characters) in documents.text"),
@@ -57,6 +58,19 @@ RECORD_COLUMNS = {
     "source_of_funds": _vi_en("Nguồn vốn", "Source of funds"),
     "parent_record_id": _vi_en("Bản ghi tổng chứa khoản này", "The total this amount is part of"),
     "purpose": _vi_en("Mục đích sử dụng", "Purpose"),
+    "as_of": _vi_en("Thời điểm đã đạt kết quả", "When the result was achieved"),
+    "indicator": _vi_en("Mã chỉ số (rules/indicators.yml)", "Indicator key (rules/indicators.yml)"),
+    "indicator_name": _vi_en("Tên chỉ số", "Indicator name"),
+    "indicator_match": _vi_en("Cách nhận ra chỉ số", "How the indicator was recognised"),
+    "role_reason": _vi_en("Vì sao là chỉ tiêu / kết quả / khoản tiền này", "Why this role (target, result, amount)"),
+    "source": _vi_en("Tệp nguồn (tên tệp)", "Source file (name)"),
+    "issuer": _vi_en("Cơ quan ban hành văn bản", "Issuing body of the document"),
+    "level": _vi_en("Cấp của văn bản: tinh, huyen, xa", "Level of the document: province, district, commune"),
+    "province": _vi_en("Tỉnh", "Province"),
+    "district": _vi_en("Huyện", "District"),
+    "commune": _vi_en("Xã", "Commune"),
+    "ocr": _vi_en("OCR = văn bản nhận dạng từ ảnh: kiểm tra con số với bản gốc",
+                  "OCR = text read from page images: check figures against the original"),
     "quote_folded": _vi_en("Nguyên văn, bỏ dấu, chữ thường (để tìm kiếm)", "The quote folded: no diacritics, lower case (for search)"),
     "extra": _vi_en("Các trường khác, JSON", "Other fields, JSON"),
 }
@@ -68,6 +82,9 @@ def _cols(*names: str) -> dict:
 
 VIEW_BASE = ("id", "document_id", "document_number", "superseded", "section", "quote", "start", "end",
              "confidence", "topic", "extra")
+CONTEXT = ("source", "issuer", "level", "province", "district", "commune", "year", "indicator", "ocr")
+# facets a researcher starts from, first: place, level, file, topic / indicator, year
+PLACE_FACETS = ["province", "level", "source"]
 
 TABLES = {
     "sources": {
@@ -96,7 +113,7 @@ TABLES = {
             "Các văn bản tìm thấy trong tệp: loại, số hiệu, cấp, địa bàn, toàn văn",
             "Documents found in the files: type, number, level, place, full text",
         ),
-        "facets": ["level", "province", "district", "doc_type", "superseded"],
+        "facets": ["province", "level", "district", "doc_type", "ocr", "superseded"],
         "label_column": "number",
         "columns": {
             "source_id": _vi_en("Tệp nguồn", "Source file"),
@@ -134,37 +151,47 @@ TABLES = {
     "records": {
         "title": _vi_en("Bản ghi trích xuất", "Extracted records"),
         "description": _vi_en(
-            "Mọi bản ghi (chỉ tiêu, thời hạn, phân công, kinh phí), mỗi bản ghi kèm nguyên văn và vị trí",
-            "Every record (targets, deadlines, assignments, funding), each with its exact quote and offsets",
+            "Mọi bản ghi (chỉ tiêu, kết quả, thời hạn, phân công, kinh phí), mỗi bản ghi kèm nguyên văn và vị trí",
+            "Every record (targets, results, deadlines, assignments, funding), each with its exact quote and offsets",
         ),
-        "facets": ["type", "topic", "criterion", "year"],
+        "facets": ["type", "topic", "indicator", "year", "criterion"],
         "columns": RECORD_COLUMNS,
     },
     "targets": {
         "title": _vi_en("Chỉ tiêu", "Targets"),
         "description": _vi_en("Chỉ tiêu định lượng: giá trị, đơn vị, năm, tiêu chí",
                               "Quantified targets: value, unit, year, criterion"),
-        "facets": ["topic", "criterion", "year", "unit"],
-        "columns": _cols(*VIEW_BASE, "value", "value_max", "unit", "comparator", "year", "subject", "criterion",
-                         "criteria_set", "scope", "fraction", "baseline"),
+        "facets": PLACE_FACETS + ["topic", "indicator", "year", "criterion", "unit"],
+        "columns": _cols(*VIEW_BASE, "value", "value_max", "unit", "comparator", "year", "indicator", "indicator_name",
+                         "subject", "criterion", "criteria_set", "scope", "fraction", "baseline", "role_reason",
+                         *CONTEXT),
+    },
+    "results": {
+        "title": _vi_en("Kết quả đã đạt", "Results achieved"),
+        "description": _vi_en("Con số đã đạt được (không phải chỉ tiêu): giá trị, đơn vị, thời điểm",
+                              "Figures already achieved (not targets): value, unit, as of when"),
+        "facets": PLACE_FACETS + ["topic", "indicator", "year", "unit"],
+        "columns": _cols(*VIEW_BASE, "value", "value_max", "unit", "as_of", "indicator", "indicator_name",
+                         "subject", "criterion", "criteria_set", "scope", "fraction", "role_reason", *CONTEXT),
     },
     "deadlines": {
         "title": _vi_en("Thời hạn", "Deadlines"),
         "description": _vi_en("Nhiệm vụ có thời hạn hoàn thành", "Tasks with a due date"),
-        "facets": ["topic", "agency"],
-        "columns": _cols(*VIEW_BASE, "date", "task", "agency"),
+        "facets": PLACE_FACETS + ["topic", "year", "agency"],
+        "columns": _cols(*VIEW_BASE, "date", "task", "agency", *CONTEXT),
     },
     "assignments": {
         "title": _vi_en("Phân công", "Assignments"),
         "description": _vi_en("Cơ quan được giao phụ trách tiêu chí", "Agencies put in charge of criteria"),
-        "facets": ["agency", "criteria_set"],
-        "columns": _cols(*VIEW_BASE, "agency", "criteria", "criteria_set", "also_sets"),
+        "facets": PLACE_FACETS + ["agency", "criteria_set"],
+        "columns": _cols(*VIEW_BASE, "agency", "criteria", "criteria_set", "also_sets", *CONTEXT),
     },
     "funding": {
         "title": _vi_en("Kinh phí", "Funding"),
         "description": _vi_en("Số tiền, nguồn vốn, tổng và thành phần", "Amounts, sources of funds, totals and parts"),
-        "facets": ["role", "source_of_funds", "topic"],
-        "columns": _cols(*VIEW_BASE, "amount_vnd", "role", "source_of_funds", "parent_record_id", "purpose"),
+        "facets": PLACE_FACETS + ["topic", "year", "role", "source_of_funds"],
+        "columns": _cols(*VIEW_BASE, "amount_vnd", "role", "source_of_funds", "parent_record_id", "purpose",
+                         "role_reason", *CONTEXT),
     },
     "flags": {
         "title": _vi_en("Cảnh báo đối chiếu", "Cross-check flags"),
@@ -229,8 +256,9 @@ QUERIES = {
                               "Every current document with its record and flag counts"),
         "sql": (
             "SELECT d.id, d.doc_type, d.number, d.date, d.level, d.province, d.district, d.commune, d.title,\n"
-            "  s.name AS source, d.parent_id,\n"
+            "  s.name AS source, CASE WHEN COALESCE(d.ocr, s.ocr, 0) THEN 'OCR' ELSE '' END AS ocr, d.parent_id,\n"
             "  (SELECT COUNT(*) FROM records r WHERE r.document_id = d.id AND r.type = 'target') AS targets,\n"
+            "  (SELECT COUNT(*) FROM records r WHERE r.document_id = d.id AND r.type = 'status') AS results,\n"
             "  (SELECT COUNT(*) FROM records r WHERE r.document_id = d.id AND r.type = 'deadline') AS deadlines,\n"
             "  (SELECT COUNT(*) FROM records r WHERE r.document_id = d.id AND r.type = 'assignment') AS assignments,\n"
             "  (SELECT COUNT(*) FROM records r WHERE r.document_id = d.id AND r.type = 'funding') AS funding,\n"
@@ -334,17 +362,35 @@ QUERIES = {
     },
 }
 
+# the indicator matrix (extractor/check/matrix.py builds its SQL)
+from ..check.matrix import CANNED_QUERY as _INDICATOR_MATRIX  # noqa: E402
+
+QUERIES["indicator_matrix"] = _INDICATOR_MATRIX
+
+
+# the tables a visitor comes for, linked at the top of the index page (Datasette lists
+# only the five largest tables there and hides the record views behind "…")
+INDEX_LINKS = ["targets", "results", "deadlines", "assignments", "funding", "documents", "flags", "reviews"]
+
+
+def _index_links(db_name: str) -> str:
+    from urllib.parse import quote
+
+    links = " · ".join(f'<a href="/{quote(db_name)}/{t}">{TABLES[t]["title"]}</a>' for t in INDEX_LINKS)
+    plans = f'<a href="/{quote(db_name)}/plans">{QUERIES["plans"]["title"]}</a>'
+    return f'<p class="kh-index-links"><strong>Bảng / Tables:</strong> {links} · {plans}</p>'
+
 
 def build_metadata(db_name: str = "kehoach") -> dict:
     """The metadata dict for ``Datasette(metadata=...)`` with the database named ``db_name``."""
     return {
         "title": "kehoach — Kế hoạch nông thôn mới / NTM plans",
         "description_html": (
-            "Chỉ tiêu, thời hạn, phân công và kinh phí trích từ kế hoạch xây dựng nông thôn mới, "
-            "mỗi bản ghi kèm nguyên văn. / Targets, deadlines, assignments and funding extracted from "
+            "Chỉ tiêu, kết quả, thời hạn, phân công và kinh phí trích từ kế hoạch xây dựng nông thôn mới, "
+            "mỗi bản ghi kèm nguyên văn. / Targets, results, deadlines, assignments and funding extracted from "
             "New Rural Development plans, each with its exact quote. "
             "<a href=\"/-/review\">Xem xét cảnh báo / Review flags</a> · "
-            "<a href=\"/-/search\">Tìm kiếm / Search</a>"
+            "<a href=\"/-/search\">Tìm kiếm / Search</a>" + _index_links(db_name)
         ),
         "databases": {
             db_name: {
