@@ -139,7 +139,9 @@ def _by_flags(parent: dict, children: list[dict], recs: list[dict], flags: list[
         if (c["id"], p["id"]) in seen or c["unit"] != p["unit"]:
             continue
         seen.add((c["id"], p["id"]))
-        label = _short(p["subject"] or p["quote"]) + (f" ({p['unit']})" if p["unit"] else "")
+        words = (p["subject"] or "").split()
+        label = _short(" ".join(words) if len(words) >= 3 else p["quote"].lstrip("-–•+ ")) + (
+            f" ({p['unit']})" if p["unit"] else "")
         group = p["topic"] or "other"
         if (p["id"], parent["id"]) not in seen:
             seen.add((p["id"], parent["id"]))
@@ -195,19 +197,22 @@ def _chart(points: list[dict], title: str, x: str, columns: Optional[str]):
     import altair as alt
 
     domain = [PARENT, SEVERITY_LABELS["error"], SEVERITY_LABELS["warning"], SEVERITY_LABELS["info"], PLAN]
-    colors = ["#718096", SEVERITY_COLORS["error"], SEVERITY_COLORS["warning"], SEVERITY_COLORS["info"], "#2b6cb0"]
+    palette = ["#718096", SEVERITY_COLORS["error"], SEVERITY_COLORS["warning"], SEVERITY_COLORS["info"], "#2b6cb0"]
+    used = {p["finding"] for p in points}
+    present = [d for d in domain if d in used]  # the legend names only the colours drawn
+    colors = [c for d, c in zip(domain, palette) if d in used]
     base = alt.Chart(alt.Data(values=points)).mark_bar().encode(
         x=alt.X(f"{x}:N", title=None, sort=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
         y=alt.Y("value:Q", title=None),
-        color=alt.Color("finding:N", title=None, scale=alt.Scale(domain=domain, range=colors),
-                        legend=alt.Legend(orient="bottom")),
+        color=alt.Color("finding:N", title=None, scale=alt.Scale(domain=present, range=colors),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=200)),
         tooltip=["plan:N", "indicator:N", "value:Q", "year:O", "finding:N"],
-    ).properties(width=alt.Step(18) if columns else alt.Step(28), height=150)
+    ).properties(width=alt.Step(26), height=120)
     if columns:
         base = base.facet(column=alt.Column(f"{columns}:N", title=None,
-                                            header=alt.Header(labelLimit=220, labelFontSize=11)),
+                                            header=alt.Header(labelLimit=200, labelFontSize=11)),
                           columns=4).resolve_scale(y="independent", x="independent")
-    return base.properties(title=title)
+    return base.properties(title=alt.Title(title, fontSize=12, anchor="start"))
 
 
 def to_svg(chart) -> str:

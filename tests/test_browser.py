@@ -33,6 +33,7 @@ pytest.importorskip("datasette")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -118,13 +119,28 @@ def save_screenshot(driver, tmp_path: Path, name: str) -> Path:
     return path
 
 
+def _state_badges(article) -> str:
+    return " ".join(b.text for b in article.find_elements(By.CSS_SELECTOR, ".badge.state"))
+
+
 def test_review_in_a_real_browser(server, browser, tmp_path):
     wait = WebDriverWait(browser, 30)
     browser.get(server + "/-/review")
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.flag")))
     assert "Review flags" in browser.title
-    all_rules = {a.get_attribute("data-rule") for a in browser.find_elements(By.CSS_SELECTOR, "article.flag")}
+    articles = browser.find_elements(By.CSS_SELECTOR, "article.flag")
+    all_rules = {a.get_attribute("data-rule") for a in articles}
     assert RULE in all_rules and len(all_rules) > 1
+    # errors first, then warnings, then info
+    order = {"error": 0, "warning": 1, "info": 2}
+    severities = [order[a.get_attribute("data-severity")] for a in articles]
+    assert severities[0] == 0 and severities == sorted(severities)
+    # counts per plan and per rule at the top
+    assert browser.find_element(By.CSS_SELECTOR, "#counts table.counts-plans tbody tr")
+    assert RULE in browser.find_element(By.CSS_SELECTOR, "#counts table.counts-rules").text
+    # a chart of the plan beside its parent, drawn as inline SVG
+    chart = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "figure.chart svg")))
+    assert chart.size["width"] > 100 and chart.size["height"] > 50
 
     # the <script> inside a quoted sentence is shown as text and never ran
     assert browser.execute_script("return typeof window.kehoachPwned") == "undefined"
@@ -138,6 +154,7 @@ def test_review_in_a_real_browser(server, browser, tmp_path):
     assert flags and {f.get_attribute("data-rule") for f in flags} == {RULE}
     flag = flags[0]
     fid = flag.get_attribute("data-flag-id")
+    assert "Open" in _state_badges(flag)
     # both passages, side by side, with the figures highlighted
     child = flag.find_element(By.CSS_SELECTOR, ".side.child .passage")
     parent = flag.find_element(By.CSS_SELECTOR, ".side.parent .passage")
@@ -145,29 +162,72 @@ def test_review_in_a_real_browser(server, browser, tmp_path):
     assert parent.find_elements(By.CSS_SELECTOR, "mark.quote b.fig")
     assert child.location["x"] < parent.location["x"]  # beside, not below
 
-    # accept it with a comment
+    # the reviewer's name is required: without it nothing is sent
     who = flag.find_element(By.CSS_SELECTOR, "form.decide input[name=who]")
     who.clear()
+    browser.execute_script("window.localStorage.removeItem('kehoach_who')")
+    flag.find_element(By.CSS_SELECTOR, "form.decide button.accept").click()
+    time.sleep(0.5)
+    assert "#flag-" not in browser.current_url
+    assert browser.execute_script("return arguments[0].validity.valueMissing", who)
+    assert not flag.find_elements(By.CSS_SELECTOR, ".history")
+
+    # accept it with a comment
     who.send_keys("Trần Thị B")
     flag.find_element(By.CSS_SELECTOR, "form.decide textarea[name=comment]").send_keys(COMMENT)
     flag.find_element(By.CSS_SELECTOR, "form.decide button.accept").click()
     wait.until(EC.url_contains(f"#flag-{fid}"))
     assert f"rule={RULE}" in browser.current_url  # back on the same filtered view
 
-    # reload: the decision is there
+    # reload: the decision is there, and the finding's state follows it
     browser.refresh()
     article = wait.until(EC.presence_of_element_located((By.ID, f"flag-{fid}")))
     assert COMMENT in article.find_element(By.CSS_SELECTOR, ".review-comment").text
     assert "Trần Thị B" in article.find_element(By.CSS_SELECTOR, ".history").text
-    assert "Accepted" in article.find_element(By.CSS_SELECTOR, ".review-state").text
-    # the reviewer's name is remembered for the next decision
-    assert article.find_element(By.CSS_SELECTOR, "input[name=who]").get_attribute("value") == "Trần Thị B"
+    state = _state_badges(article)
+    assert "Accepted" in state and "Open" not in state
+    assert "state-accept" in article.get_attribute("class")
+    # the reviewer's name is remembered for the next decision, not concatenated
+    for name in browser.find_elements(By.CSS_SELECTOR, "input[name=who]"):
+        assert name.get_attribute("value") == "Trần Thị B"
+
+    # keyboard: j moves to the next finding, d dismisses it
+    browser.get(server + "/-/review?status=open")
+    first = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "article.flag")))
+    ActionChains(browser).send_keys("j").perform()
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("data-flag-id") == first.get_attribute("data-flag-id")
+    ActionChains(browser).send_keys("j").perform()
+    second_id = browser.switch_to.active_element.get_attribute("data-flag-id")
+    assert second_id and second_id != first.get_attribute("data-flag-id")
+    ActionChains(browser).send_keys("d").perform()
+    wait.until(EC.url_contains(f"#flag-{second_id}"))
+    article = wait.until(EC.presence_of_element_located((By.ID, f"flag-{second_id}")))
+    assert "Dismissed" in _state_badges(article)
 
     shot = save_screenshot(browser, tmp_path, "review.png")
     assert shot.stat().st_size > 10_000
 
-    # and the search page finds nước sạch without diacritics
+    # and the search page finds nước sạch without diacritics, the record's figure in bold
     browser.get(server + "/-/search?q=nuoc+sach")
     hits = wait.until(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "tr.hit")))
     assert hits and "nước sạch" in hits[0].text.lower()
+    assert hits[0].find_elements(By.CSS_SELECTOR, "b.fig.focus")
+    assert hits[0].find_element(By.CSS_SELECTOR, "td.match").text.strip()
     save_screenshot(browser, tmp_path, "search.png")
+
+
+def test_report_offline_with_a_chart(browser, tmp_path):
+    """The report opened from disk: no request leaves the file, and its charts are drawn."""
+    from extractor.report import build_report
+
+    db = build_sample_db(tmp_path / "data")
+    out = build_report(db, tmp_path / "report.html")
+    browser.get(out.resolve().as_uri())
+    chart = WebDriverWait(browser, 30).until(EC.visibility_of_element_located((By.CSS_SELECTOR, "figure.chart svg")))
+    assert chart.size["width"] > 100 and chart.size["height"] > 50
+    assert chart.find_elements(By.CSS_SELECTOR, "path, rect")
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert resources == []
+    assert "Mẫu Sơn" in browser.find_element(By.TAG_NAME, "body").text
+    save_screenshot(browser, tmp_path, "report.png")

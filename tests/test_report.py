@@ -83,7 +83,13 @@ def test_passage_helpers_escape():
     assert '<b class="fig">1</b>' in html
     assert str(figures("81/101 xã, 1,5%")).count('class="fig"') == 2
     assert "(không có đoạn trích" in str(in_context(None, None, None))
-    assert record_value({"type": "target", "comparator": ">=", "value": 80.0, "unit": "%", "year": 2025}) == ">= 80 % (2025)"
+    assert record_value({"type": "target", "comparator": ">=", "value": 80.0, "unit": "%", "year": 2025}) == "≥ 80% (2025)"
+    # ranges with an en dash, the Vietnamese decimal comma, units spelled after a space
+    assert record_value({"type": "target", "comparator": "range", "value": 2.0, "value_max": 3.0, "unit": "xã"}) == "2–3 xã"
+    assert record_value({"type": "target", "comparator": "decrease", "value": 1.0, "value_max": 1.5,
+                         "unit": "%"}) == "giảm / decrease 1–1,5%"
+    assert record_value({"type": "status", "value": 71.5, "unit": "%", "as_of": "2023"}) == "71,5% (đã đạt / achieved 2023)"
+    assert record_value({"type": "target", "value": 35051.0, "unit": "triệu đồng"}) == "35.051 triệu đồng"
     assert record_value({"type": "funding", "amount_vnd": 120_000_000_000, "role": "total"}) == "120.000.000.000 đ (total)"
 
 

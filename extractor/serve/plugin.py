@@ -80,10 +80,30 @@ def _plain_error(datasette, request, status: int, title: str, message: str):
 
 @hookimpl
 def extra_body_script(template, database, table, view_name, datasette):
-    """On table pages: the column descriptions folded into a <details> so the facets come first."""
+    """On table pages: the column descriptions folded into a <details> so the facets come
+    first, and the facets in the order of the metadata (Datasette sorts them by size)."""
     if view_name != "table":
         return None
-    return COLLAPSE_DESCRIPTIONS
+    import json
+
+    from .metadata import TABLES as TABLE_METADATA
+
+    order = (TABLE_METADATA.get(table) or {}).get("facets") or []
+    return COLLAPSE_DESCRIPTIONS + ORDER_FACETS.replace("__ORDER__", json.dumps(order))
+
+
+ORDER_FACETS = """
+(function (order) {
+  var box = document.querySelector(".facet-results");
+  if (!box || !order.length) return;
+  var infos = Array.prototype.slice.call(box.querySelectorAll(":scope > .facet-info"));
+  infos.sort(function (a, b) {
+    var i = order.indexOf(a.getAttribute("data-column")), j = order.indexOf(b.getAttribute("data-column"));
+    return (i < 0 ? 999 : i) - (j < 0 ? 999 : j);
+  });
+  infos.forEach(function (el) { box.appendChild(el); });
+})(__ORDER__);
+"""
 
 
 COLLAPSE_DESCRIPTIONS = """
