@@ -79,6 +79,19 @@ def test_cuoi_nam_without_a_year_is_the_documents_year():
     assert [d.date for d in got] == ["2024"]
 
 
+def test_cuoi_nam_in_a_sentence_without_digits():
+    got = deadlines("- Phấn đấu xã Tân An đạt chuẩn nông thôn mới nâng cao vào cuối năm.\n")
+    assert [d.date for d in got] == ["2024"]
+
+
+def test_designated_place_without_a_date_is_due_at_the_period_end():
+    head = "Tỉnh điều chỉnh Kế hoạch thực hiện Chương trình xây dựng nông thôn mới giai đoạn 2021-2025\n"
+    body = ("Sau khi điều chỉnh, huyện Phú Bình là huyện phấn đấu đạt chuẩn huyện nông thôn mới nâng cao.\n"
+            "Hai xã Tân Lập và Hòa Bình được bổ sung vào nhóm phấn đấu đạt chuẩn nông thôn mới.\n")
+    got = deadlines(body, head=head)
+    assert [(d.date, d.task[:22]) for d in got] == [("2025", "huyện Phú Bình là huyệ")]
+
+
 def test_superseded_date_is_not_a_deadline():
     body = ("- UBND tỉnh thống nhất lùi thời hạn hoàn thành các mục tiêu đến trước tháng 12.2025 "
             "(thay cho trước tháng 9.2025 tại Kế hoạch số 15/KH-UBND ngày 20.01.2025).\n")

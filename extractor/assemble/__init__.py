@@ -29,7 +29,7 @@ def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> l
             continue
         if any(ch.isdigit() for ch in s.text):
             records.extend(targets_in(ctx, s))
-            records.extend(deadlines_in(ctx, s))
+        records.extend(deadlines_in(ctx, s))  # any sentence: "vào cuối năm" has no digit
     funding, money_results = funding_in(without_tables(ctx, claimed))
     records.extend(money_results)
     assignments = assignments_in(ctx)

@@ -36,6 +36,8 @@ def _rules():
     return {
         "goal": re.compile(f"(?:{r['goal_words']})|(?:{r['status_words']})", re.I),
         "status": re.compile(r["status_words"], re.I),
+        "designated": re.compile(r["designated_goal"]),
+        "list_edit": re.compile(r["list_edit"], re.I),
         "not_before": {k: re.compile(p, re.I) for k, p in r["not_before"].items()},
         "past": re.compile(r["past_words"], re.I),
         "future": re.compile(r["future_words"], re.I),
@@ -170,53 +172,99 @@ def _fill_year(ctx: Context, sent_start: int, date: str) -> str | None:
     return str(year) if date == "--" else f"{year}{date[1:]}"
 
 
+def _cited(text: str, d) -> bool:
+    """The date belongs to a cited document's description (``Kế hoạch số 12 … về …``)."""
+    clause_before = text[clause_start(text, d.start):d.start]
+    cites = list(CITATION_RE.finditer(clause_before))
+    if not cites:
+        return False
+    tail = clause_before[cites[-1].end():]
+    return bool(re.search(r"\b(?:về|việc)\b|\bngày\s*$", tail)) and not re.search(r",\s*(?:để|nhằm|phấn\s+đấu|quyết\s+tâm|bảo\s+đảm|đảm\s+bảo)", tail)
+
+
+def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] | None:
+    """(ISO date, goal clause) when date phrase ``d`` dates an obligation, else None."""
+    text = sent.text
+    if ctx.in_quotes(sent.start + d.start, sent.start + d.end) or _excluded(text, d) or _cited(text, d):
+        return None
+    goal = _goal_clause(text, d, dates)
+    date = d.date
+    if d.kind == "at" and goal is None or d.kind == "within" and d.precision == "year" and goal is None:
+        return None
+    if d.kind == "within" and d.precision == "year" and date != "--" and int(date) == ctx.plan_year and not _place_status(text[goal[0]:goal[1]]):
+        return None  # "trong năm 2025" of a 2025 plan is the plan's own period (a status goal is not)
+    if d.kind == "before" and d.precision == "year" and goal is None and _has_figure(text, *_clause_of(text, d), dates):
+        return None  # a figure to reach before a year: a target
+    if date.startswith("--"):
+        date = _fill_year(ctx, sent.start, date)
+        if not date:
+            return None
+    if _is_past(ctx, text, d, date, goal):
+        return None
+    return date, goal
+
+
+def _deadline(ctx: Context, sent, date: str, task_start: int, span: tuple[int, int], task: str | None, confidence: float) -> Deadline:
+    chain = ctx.chain(sent.start)
+    text = sent.text
+    return Deadline(
+        quote=text,
+        start=sent.start,
+        end=sent.end,
+        section=chain[-1].label if chain else None,
+        confidence=confidence,
+        topic=topic_of(text[task_start:span[0]] or (task or ""), [s.title for s in chain][::-1]),
+        date=date,
+        task=task,
+        agency=agency_of_section(ctx, sent.start),
+        date_text=text[span[0]:span[1]],
+        value_start=sent.start + span[0],
+        value_end=sent.start + span[1],
+    )
+
+
 def deadlines_in(ctx: Context, sent) -> list[Deadline]:
+    """Deadlines of one sentence (any sentence: ``vào cuối năm`` has no digit)."""
     if sent.start < ctx.body_start:
         return []
     text = sent.text
     dates = find_dates(text)
+    if not dates:
+        return _undated_goal(ctx, sent)
     out = []
     for d in dates:
-        if ctx.in_quotes(sent.start + d.start, sent.start + d.end) or _excluded(text, d):
+        got = _accept(ctx, sent, d, dates)
+        if got is None:
             continue
+        date, goal = got
         cstart = clause_start(text, d.start)
-        clause_before = text[cstart:d.start]
-        cites = list(CITATION_RE.finditer(clause_before))
-        if cites:
-            tail = clause_before[cites[-1].end():]
-            if re.search(r"\b(?:về|việc)\b|\bngày\s*$", tail) and not re.search(r",\s*(?:để|nhằm|phấn\s+đấu|quyết\s+tâm|bảo\s+đảm|đảm\s+bảo)", tail):
-                continue  # the date belongs to a cited document's description
-        goal = _goal_clause(text, d, dates)
-        date = d.date
-        if d.kind in ("at", "within") and d.precision == "year" and goal is None:
-            continue
-        if d.kind == "at" and goal is None:
-            continue
-        if d.kind == "within" and d.precision == "year" and date != "--" and int(date) == ctx.plan_year and not _place_status(text[goal[0]:goal[1]]):
-            continue  # "trong năm 2025" of a 2025 plan is the plan's own period (a status goal is not)
-        if d.kind == "before" and d.precision == "year" and goal is None and _has_figure(text, *_clause_of(text, d), dates):
-            continue  # a figure to reach before a year: a target
-        if date.startswith("--"):
-            date = _fill_year(ctx, sent.start, date)
-            if not date:
-                continue
-        if _is_past(ctx, text, d, date, goal):
-            continue
-        chain = ctx.chain(sent.start)
-        out.append(
-            Deadline(
-                quote=text,
-                start=sent.start,
-                end=sent.end,
-                section=chain[-1].label if chain else None,
-                confidence=0.85 if not d.date.startswith("--") else 0.7,  # year taken from the document
-                topic=topic_of(clause_before, [s.title for s in chain][::-1]),
-                date=date,
-                task=_task(text, cstart, d, goal),
-                agency=agency_of_section(ctx, sent.start),
-                date_text=text[d.start:d.end],
-                value_start=sent.start + d.start,
-                value_end=sent.start + d.end,
-            )
-        )
+        confidence = 0.85 if not d.date.startswith("--") else 0.7  # year taken from the document
+        out.append(_deadline(ctx, sent, date, cstart, (d.start, d.end), _task(text, cstart, d, goal), confidence))
     return out
+
+
+def _plan_period_end(ctx: Context) -> str | None:
+    """The last year of the period the document's plan covers (``giai đoạn 2021-2025``)."""
+    period = ctx.meta.period or ""
+    m = re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*((?:19|20)\d\d)", period.strip())
+    if m:
+        return m.group(1)
+    head = ctx.text[: max(ctx.body_start, 800)]
+    ends = {m.group(1) for m in re.finditer(r"giai\s+đoạn\s+(?:19|20)\d\d\s*[-–]\s*((?:19|20)\d\d)", head, re.I)}
+    return ends.pop() if len(ends) == 1 else None
+
+
+def _undated_goal(ctx: Context, sent) -> list[Deadline]:
+    """A named place designated to reach the NTM standard, with no date in the sentence
+    (``Sau điều chỉnh, huyện X là huyện phấn đấu đạt chuẩn …``): due by the end of the
+    plan's period.  Not list edits (``được bổ sung vào nhóm phấn đấu …``), not with a figure."""
+    r = _rules()
+    text = sent.text
+    m = r["designated"].search(text)
+    if not m or r["list_edit"].search(text) or find_values(text):
+        return []
+    end = _plan_period_end(ctx)
+    if not end:
+        return []
+    task = text[m.start():].strip(" .;")
+    return [_deadline(ctx, sent, end, m.start(), (m.start(), m.end()), task[:_TASK_MAX] or None, 0.6)]
