@@ -307,3 +307,63 @@ def test_text_only_pdf_pages_keep_the_fast_path(tmp_path, monkeypatch):
     # the ruled plan of the other tests does open it (so the patch above is live)
     with pytest.raises(BaseException):
         read_file(make_pdf(tmp_path / "bang.pdf"))
+
+
+TWO_COL = [
+    ["Nguồn vốn", "Số tiền (triệu đồng)"],
+    ["Tổng nhu cầu vốn", "168.450"],
+    ["Vốn ngân sách nhà nước", "100.000"],
+    ["- Ngân sách trung ương", "60.000"],
+    ["- Ngân sách tỉnh", "40.000"],
+    ["Vốn lồng ghép các chương trình", "50.000"],
+    ["Vốn huy động nhân dân đóng góp", "18.450"],
+]
+TWO_COL_WANT = [  # (amount, role, parent row index or None)
+    (168_450_000_000, "total", None), (100_000_000_000, "component", 0), (60_000_000_000, "component", 1),
+    (40_000_000_000, "component", 1), (50_000_000_000, "component", 0), (18_450_000_000, "component", 0)]
+
+
+def _funding_rows(doc):
+    funding = [r for r in doc.records if r.type == "funding"]
+    return [(f.amount_vnd, f.role, funding.index(doc.records[f.parent]) if f.parent is not None else None)
+            for f in funding]
+
+
+def test_pipe_table_in_text_scale_in_header(tmp_path):
+    lines = HEAD + MIDDLE + [""] + ["| " + " | ".join(r) + " |" for r in TWO_COL[:1]] + ["|---|---:|"]
+    lines += ["| " + " | ".join(r) + " |" for r in TWO_COL[1:]] + [""] + TAIL
+    path = tmp_path / "ong.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = _records(path)
+    assert _funding_rows(doc) == TWO_COL_WANT
+    f = [r for r in doc.records if r.type == "funding"][3]
+    assert f.quote == "| - Ngân sách tỉnh | 40.000 |" and f.source == "ngân sách tỉnh"
+    assert doc.text[f.value_start:f.value_end] == "40.000"
+
+
+def test_unruled_pdf_table_read_from_its_layout(tmp_path):
+    """A PDF table drawn without lines: pdfplumber's layout text, read for aligned columns."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip("DejaVuSans not installed")
+    pdfmetrics.registerFont(TTFont("DejaVu", str(font)))
+    style = ParagraphStyle("p", fontName="DejaVu", fontSize=10, leading=13)
+    plain = TableStyle([("FONTNAME", (0, 0), (-1, -1), "DejaVu"), ("FONTSIZE", (0, 0), (-1, -1), 9),
+                        ("ALIGN", (2, 0), (-1, -1), "RIGHT")])
+    story = [Paragraph(x, style) for x in HEAD + MIDDLE + FUND_CAPTION]
+    rows = [["TT", "Nguồn vốn", "Tổng số", "2021", "2022", "2023", "2024", "2025"]] + FUND_ROWS
+    story += [Spacer(1, 6), Table(rows, style=plain), Spacer(1, 6)] + [Paragraph(x, style) for x in TAIL]
+    path = tmp_path / "khong_ke.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    doc = _records(path)
+    funding = [r for r in doc.records if r.type == "funding"]
+    assert [(f.amount_vnd, f.role, f.source) for f in funding] == [(a, role, src) for _, _, a, role, src in FUNDING]
+    assert [b["year"] for b in funding[0].breakdown] == [2021, 2022, 2023, 2024, 2025]
+    for f in funding:
+        assert doc.text[f.value_start:f.value_end] == f.amount_text

@@ -79,9 +79,8 @@ def _pipe_regions(lines: list[str]) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- aligned tables
 
 
-def _aligned_regions(lines: list[str]) -> list[tuple[int, int]]:
+def _aligned_regions(lines: list[str], parts: list[list[tuple]]) -> list[tuple[int, int]]:
     """Runs of lines with 2+ cells of which at least MIN_DATA_ROWS hold 2+ figures."""
-    parts = [_parts(ln) for ln in lines]
     data = [len(p) >= 3 and _figures([t for _, _, t in p]) >= 2 for p in parts]
     out = []
     i = 0
@@ -137,8 +136,7 @@ def _assign(cells: list[tuple[int, int, str]], cols: list[tuple[int, int]]) -> l
     return row
 
 
-def _aligned_rows(lines: list[str]) -> list[list[str]]:
-    parts = [_parts(ln) for ln in lines]
+def _aligned_rows(parts: list[list[tuple]]) -> list[list[str]]:
     data = [p for p in parts if len(p) >= 3 and _figures([t for _, _, t in p]) >= 2]
     cols = _columns(data)
     return [_assign(p, cols) for p in parts]
@@ -152,9 +150,17 @@ def split_tables(text: str, page: Optional[int] = None) -> Optional[list[Block]]
     if not _MAYBE.search(text):
         return None
     lines = text.split("\n")
-    regions = [(a, b, "pipe") for a, b in _pipe_regions(lines)]
+    return split_lines(lines, [_parts(ln) for ln in lines], page, pipes=True)
+
+
+def split_lines(lines: list[str], parts: list[list[tuple]], page: Optional[int] = None, *,
+                pipes: bool = False) -> Optional[list[Block]]:
+    """Lines with their cells ``(x0, x1, text)`` (character columns for text, points for a
+    PDF page's words) as text and table blocks, or None when no table is found."""
+    regions = [(a, b, "pipe") for a, b in _pipe_regions(lines)] if pipes else []
     taken = {k for a, b, _ in regions for k in range(a, b)}
-    regions += [(a, b, "aligned") for a, b in _aligned_regions(lines) if not any(k in taken for k in range(a, b))]
+    regions += [(a, b, "aligned") for a, b in _aligned_regions(lines, parts)
+                if not any(k in taken for k in range(a, b))]
     if not regions:
         return None
     regions.sort()
@@ -165,11 +171,40 @@ def split_tables(text: str, page: Optional[int] = None) -> Optional[list[Block]]
             before = "\n".join(lines[pos:a])
             if before.strip():
                 blocks.append(Block(text=before, page=page))
-        body = [ln for ln in lines[a:b] if ln.strip() and not (kind == "pipe" and _PIPE_SEP.match(ln))]
-        rows = [_pipe_cells(ln) for ln in body] if kind == "pipe" else _aligned_rows(body)
+        keep = [k for k in range(a, b) if lines[k].strip() and not (kind == "pipe" and _PIPE_SEP.match(lines[k]))]
+        body = [lines[k] for k in keep]
+        rows = [_pipe_cells(ln) for ln in body] if kind == "pipe" else _aligned_rows([parts[k] for k in keep])
         blocks.append(Block(kind="table", text="\n".join(body), rows=rows, page=page))
         pos = b
     after = "\n".join(lines[pos:])
     if after.strip():
         blocks.append(Block(text=after, page=page))
     return blocks
+
+
+# --------------------------------------------------------------------------- PDF words
+
+
+def word_lines(words: list[dict], gap: float = 0.6) -> tuple[list[str], list[list[tuple]]]:
+    """A PDF page's words (pdfplumber ``extract_words``) as lines and cells: words on one
+    baseline form a line; a gap wider than ``gap`` × the text height starts a new cell."""
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 3:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    texts, parts = [], []
+    for ln in lines:
+        ln.sort(key=lambda w: w["x0"])
+        cells: list[list] = []
+        for w in ln:
+            height = max(1.0, w["bottom"] - w["top"])
+            if cells and w["x0"] - cells[-1][1] <= gap * height:
+                cells[-1][1] = w["x1"]
+                cells[-1][2] += " " + w["text"]
+            else:
+                cells.append([w["x0"], w["x1"], w["text"]])
+        parts.append([(a, b, t) for a, b, t in cells])
+        texts.append("  ".join(t for _, _, t in cells))
+    return texts, parts
