@@ -9,8 +9,10 @@ Python API (``kehoach check`` and ``kehoach link`` are thin layers over it)::
     store_links(db, result.links)     # documents.parent_id / parent_by (manual kept)
 
 Modules: ``data`` (documents as the rules see them), ``link`` (parent resolution),
-``align`` (indicator keys, matching), ``rules_targets``, ``rules_funding``,
-``rules_counts``, ``rules_citations``, ``rules_criteria``, ``aggregate``.
+``figures`` (targets linked to the indicator catalogue, periods, direction),
+``rules_targets``, ``rules_funding``, ``rules_counts`` (with ``align``: shares and
+counts of units), ``rules_citations``, ``rules_criteria``, ``aggregate``, ``matrix``
+(the indicator matrix export and canned query).
 Thresholds, tolerances, severities, lexicon and messages: ``rules/checks.yml``.
 
 A finding's ``id`` is a hash of its rule, the child document's identity (number, or

@@ -6,72 +6,72 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .align import Ind, analyse
 from .config import level_rank, section
-from .figures import figures, written
+from .figures import Fig, figures, written
 from .data import Doc
 from .flags import Flag, Passage, fmt_value
 from .link import Link
+from .rules_targets import next_cycle
+
+_STATUSES = ("ntm", "nang_cao", "kieu_mau", "criterion")
 
 
-def _bases(doc: Doc, unit_key: str) -> list[int]:
+def _of(f: Fig) -> Optional[str]:
+    return f.of_level
+
+
+def _bases(doc: Doc, of: Optional[str]) -> list[int]:
+    """Totals of a unit the document states: the numbers of its fractions (``81/101 xã``)."""
     out = []
-    for i in analyse(doc):
-        fr = i.rec.get("fraction")
-        if i.kind == "count" and i.unit_key == unit_key and isinstance(fr, list) and len(fr) == 2:
+    for f in figures(doc):
+        fr = f.rec.get("fraction")
+        if f.family == "unit_count" and _of(f) == of and isinstance(fr, list) and len(fr) == 2:
             out += [int(x) for x in fr if x]
     return out
 
 
-def _units(doc: Doc, ind: Ind) -> Optional[tuple[float, float]]:
+def _units(doc: Doc, f: Fig) -> Optional[tuple[float, float]]:
     """What a target commits, in units: (low, high)."""
-    hi = ind.value_max if ind.value_max is not None else ind.value
-    if ind.kind == "count":
-        return ind.value, hi
-    if ind.kind == "%":
-        bases = _bases(doc, ind.unit_key)
+    hi = f.value_max if f.value_max is not None else f.value
+    if f.family == "unit_count":
+        return f.value, hi
+    if f.family == "percent":
+        bases = _bases(doc, _of(f))
         if not bases:
             return None
         b = max(bases)
-        return ind.value * b / 100.0, hi * b / 100.0
+        return f.value * b / 100.0, hi * b / 100.0
     return None
 
 
 def _expected_children(parent: Doc, child_level: Optional[str]) -> Optional[int]:
     """How many lower plans the parent expects: its count of units of the children's level."""
-    key = {"huyen": "huyen", "xa": "xa", "thon": "thon"}.get(child_level or "")
-    if not key:
+    if child_level not in ("huyen", "xa", "thon"):
         return None
     nums = []
-    for i in analyse(parent):
-        if i.kind == "count" and i.unit_key == key:
-            fr = i.rec.get("fraction")
-            nums += [int(x) for x in fr if x] if isinstance(fr, list) else [int(i.value)]
+    for f in figures(parent):
+        if f.family == "unit_count" and _of(f) == child_level:
+            fr = f.rec.get("fraction")
+            nums += [int(x) for x in fr if x] if isinstance(fr, list) else [int(f.value)]
     return max(nums) if nums else None
 
 
-def _pick(inds: list[Ind], year: Optional[int]) -> Optional[Ind]:
-    if not inds:
+def _pick(figs: list[Fig], year: Optional[int]) -> Optional[Fig]:
+    if not figs:
         return None
-    same = [i for i in inds if i.year == year] or [i for i in inds if i.year is None or year is None]
-    pool = same or inds
-    counts = [i for i in pool if i.kind == "count"]
+    same = [f for f in figs if f.year == year] or [f for f in figs if f.year is None or year is None]
+    pool = same or figs
+    counts = [f for f in pool if f.family == "unit_count"]
     return (counts or pool)[0]
 
 
-def _name_of(doc: Doc, rec: dict) -> tuple[str, str]:
-    """The indicator name of a parent figure (linked by the catalogue)."""
-    for f in figures(doc):
-        if f.rec is rec:
-            return f.name, f.name_en
-    return rec.get("subject") or "chỉ tiêu", rec.get("subject") or "target"
+def _units_figure(f: Fig) -> bool:
+    """A share or count of administrative units reaching a named status or criterion."""
+    from ..indicators import get
 
-
-def _indicator_of(doc: Doc, rec: dict) -> Optional[str]:
-    for f in figures(doc):
-        if f.rec is rec:
-            return f.indicator
-    return None
+    i = get(f.indicator)
+    return bool(i and i.of and i.status in _STATUSES and f.family in ("unit_count", "percent")
+                and f.measure == "level" and not f.result and f.scope is None)
 
 
 def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], list[Flag]]:
@@ -88,26 +88,23 @@ def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], lis
         parent = by_id.get(pid)
         if parent is None:
             continue
-        groups: dict[tuple, list[Ind]] = {}
-        for p in analyse(parent):
-            if not p.unit_key or not p.key or p.kind not in ("count", "%") or p.delta or p.result:
-                continue
-            if p.criterion is None and p.status not in ("ntm", "nang_cao", "kieu_mau"):
-                continue  # "100% xã đạt tiêu chí ...": which criterion is not said
-            groups.setdefault((p.cover_key, p.year), []).append(p)
-        for (ckey, year), inds in groups.items():
+        groups: dict[tuple, list[Fig]] = {}
+        for p in figures(parent):
+            if _units_figure(p):
+                groups.setdefault((p.indicator, p.year), []).append(p)
+        for (iid, year), inds in groups.items():
             p = _pick(inds, year)
             target = _units(parent, p)
             if target is None:
                 continue
-            lu = level_rank(p.unit_level)
+            lu = level_rank(p.of_level)
             counted, silent = [], []
             lo = hi = 0.0
             for k in kids:
                 lk = level_rank(k.level)
-                if lu is None or lk is None or lk >= lu:
+                if lu is None or lk is None or lk >= lu or next_cycle(k, parent):
                     continue
-                mine = [c for c in analyse(k) if c.cover_key == ckey and c.key and not c.delta and not c.result]
+                mine = [c for c in figures(k) if c.indicator == iid and _units_figure(c)]
                 c = _pick(mine, year)
                 got = _units(k, c) if c else None
                 if got is None:
@@ -124,7 +121,7 @@ def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], lis
             report = {
                 "parent": {"source": parent.source, "number": parent.number, "quote": p.rec.get("quote"),
                            "start": p.rec.get("start"), "end": p.rec.get("end")},
-                "key": _indicator_of(parent, p.rec), "indicator_name": _name_of(parent, p.rec)[0],
+                "key": p.indicator, "indicator_name": p.name,
                 "year": year, "target": list(target),
                 "committed": [lo, hi],
                 "children": [{"source": k.source, "number": k.number, "committed": list(g),
@@ -141,7 +138,7 @@ def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], lis
             else:
                 continue
             sum_txt = f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
-            nm = _name_of(parent, p.rec)
+            nm = (p.name, p.name_en)
             vals = {"n_children": len(counted), "children": ", ".join(k.label for k, _, _ in counted),
                     "sum": sum_txt, "parent_value": fmt_value(p.rec), "parent_written": written(parent, p.rec),
                     "name": nm[0], "name_en": nm[1], "year": year or "—",

@@ -1,17 +1,13 @@
-"""Indicator keys and alignment of a child plan's targets with its parent's.
+"""Figure geometry for the count rules: which figures are shares or counts of which
+administrative units, and which count restates the share before it.
 
-Every target gets an *indicator key* built from its unit and the words around its
-figure, with the lexicon of ``rules/checks.yml`` (``indicators``):
-
-* a share or count of administrative units: ``%|xa|nang_cao``, ``%|xa|tc:2``
-  (communes meeting basic criterion 2), ``%|huyen|ntm``, ``count|xa|kieu_mau``;
-* a rate or amount of a subject: ``%|bhyt``, ``%|ho_ngheo``, ``%|ho_ngheo|delta``
-  (a yearly fall), ``lan|thu_nhap``, ``trieu_dong/nguoi/nam|thu_nhap``;
-* a count of things: ``count|ocop``.
-
-Repeated generic keys (``%|xa|nang_cao`` once per content section) are told apart by
-their *context*: the words of the sentence before the figure, weighted by how few of
-the candidates share them.
+Comparisons between plans do not use this module: they link every figure to an
+indicator of the catalogue (``extractor.indicators``, ``check.figures``).  This module
+serves ``count_mismatch`` only (a count against the names listed after it, a share
+against the fraction or count beside it), with the lexicon of ``rules/checks.yml``
+(``indicators``): ``analyse(doc)`` gives each target its kind (``%``, ``count`` ...),
+the administrative unit it is a share or count of, and whether it restates another
+figure inside parentheses.
 """
 
 from __future__ import annotations
@@ -22,7 +18,7 @@ from typing import Optional
 import regex
 
 from ..fold import fold
-from .config import level_rank, rx, section
+from .config import rx, section
 from .data import Doc
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
@@ -387,94 +383,3 @@ def _compose(ind: Ind) -> Optional[str]:
         parts.append("delta")
     parts.extend(ind.quals)
     return "|".join(parts)
-
-
-# --------------------------------------------------------------------------- matching
-
-
-def context_scores(c: Ind, cands: list[Ind]) -> list[float]:
-    """How much of each candidate's distinctive context the child shares (0..1)."""
-    if len(cands) == 1:
-        return [1.0]
-    n = len(cands)
-    df: dict[str, int] = {}
-    for p in cands:
-        for w in p.ctx:
-            df[w] = df.get(w, 0) + 1
-    scores = []
-    for p in cands:
-        weights = {w: (1.0 if df[w] <= n / 2 else 0.0) for w in p.ctx}
-        total = sum(weights.values())
-        if total == 0:
-            scores.append(0.0)
-            continue
-        shared = sum(weights[w] for w in p.ctx & c.ctx)
-        scores.append(shared / total)
-    return scores
-
-
-def distinct_contexts(cands: list[Ind]) -> bool:
-    """Do the candidates speak of different things (their distinctive words differ)?"""
-    if len(cands) < 2:
-        return False
-    n = len(cands)
-    df: dict[str, int] = {}
-    for p in cands:
-        for w in p.ctx:
-            df[w] = df.get(w, 0) + 1
-    sigs = {frozenset(w for w in p.ctx if df[w] <= n / 2) for p in cands}
-    return len(sigs) > 1 and any(sigs)
-
-
-def best_match(c: Ind, cands: list[Ind]) -> Optional[Ind]:
-    """The parent figure that measures the same thing as ``c``: same key, the best
-    context (required when the key is generic and repeats with different contexts),
-    then the same or nearest year."""
-    if not cands:
-        return None
-    a = section("alignment")
-    scores = context_scores(c, cands)
-    top = max(scores)
-    if c.generic and distinct_contexts(cands) and top < float(a.get("min_context_score", 0.34)):
-        return None
-    pool = [p for p, s in zip(cands, scores) if s >= top - 0.05]
-    max_gap = int(a.get("max_year_gap", 3))
-
-    def order(p: Ind):
-        if c.year is None or p.year is None:
-            return (0, 0, 0)
-        d = p.year - c.year
-        return (0 if d == 0 else 1, abs(d), 1 if d < 0 else 0)
-
-    pool.sort(key=order)
-    best = pool[0]
-    if c.year is not None and best.year is not None and abs(best.year - c.year) > max_gap:
-        return None
-    return best
-
-
-def higher_is_better(c: Ind, p: Ind) -> bool:
-    return not (c.comparator == "<=" or p.comparator == "<=")
-
-
-def strictness(c: Ind, p: Ind) -> tuple[float, float]:
-    """(child figure, parent figure) on the scale where the rule compares them."""
-    if higher_is_better(c, p):
-        return c.value, p.value
-    cv = c.value_max if c.value_max is not None else c.value
-    pv = p.value_max if p.value_max is not None else p.value
-    return cv, pv
-
-
-def applicable_to(p: Ind, child: Doc) -> bool:
-    """Does the parent's target apply at the child's level?  A share of communes
-    applies to a district plan, not to a commune's; a share of districts to neither;
-    counts are added up, never asked of one lower plan."""
-    if not p.key or p.helper or p.extensive:
-        return False
-    if p.unit_key:
-        lu, lc = level_rank(p.unit_level), level_rank(child.level)
-        if lu is None or lc is None:
-            return False
-        return lu > lc
-    return True
