@@ -44,7 +44,7 @@ class Context:
             return int(self.meta.date[:4])
         return self.plan_year
 
-    @property
+    @functools.cached_property
     def planning_doc(self) -> bool:
         """The document is itself a plan, resolution, guidance … (not a report or an article)."""
         from .roles import PLANNING_TYPES

@@ -98,23 +98,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
             lead = ctx.text[sent.start:a_start]
             if not lead.strip() and pi > 0 and ctx.paras[pi - 1].text.rstrip().endswith(":"):
                 lead = ctx.paras[pi - 1].text + " " + lead
-            earlier = [i for i in range(len(out)) if out[i].start == sent.start]
-            parent = None
-            tm = R["total"].search(lead)
-            if tm and not earlier and not _source(lead[tm.end():]):
-                role = "total"
-            elif earlier and R["between"].search(ctx.text[out[earlier[0]].value_end:a_start]):
-                role, parent = "component", earlier[0]
-            elif stack:
-                role, parent = "component", stack[-1][1]
-            elif R["item"].search(lead):
-                role = "item"
-            elif top in totals:
-                role, parent = "component", totals[top]
-            elif _source(lead) or tm:
-                role = "component"  # a lone source-specific amount whose total is not given
-            else:
-                role = "item"
+            role, parent, why = _role_of(ctx, lead, out, stack, totals, top, sent, a_start)
             if role == "total":
                 totals.setdefault(top, len(out))
             seg_end = moneys[moneys.index(m) + 1].start + p.start if m is not moneys[-1] else sent.end
@@ -129,6 +113,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                     topic=topic_of(purpose or "", [s.title for s in chain][::-1]),
                     amount_vnd=m.amount_vnd,
                     role=role,
+                    role_reason=why,
                     source=_source(lead[-120:] + " " + ctx.text[a_start:seg_end][:120]) if role != "total" else None,
                     parent=parent,
                     purpose=purpose,
@@ -145,6 +130,26 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
         if p.kind in ("bullet", "arabic", "letter"):
             last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
     return out, results
+
+
+def _role_of(ctx: Context, lead: str, out: list[Funding], stack, totals: dict, top: str, sent, a_start: int):
+    """(role, parent index, reason) of one amount, from the words before it and the open breakdowns."""
+    R = _rules()
+    earlier = [i for i in range(len(out)) if out[i].start == sent.start]
+    tm = R["total"].search(lead)
+    if tm and not earlier and not _source(lead[tm.end():]):
+        return "total", None, f"tổng: “{tm.group(0)}”"
+    if earlier and R["between"].search(ctx.text[out[earlier[0]].value_end:a_start]):
+        return "component", earlier[0], "phần của số trước trong câu (trong đó, gồm)"
+    if stack:
+        return "component", stack[-1][1], "mục con của khoản mở danh sách (trong đó:)"
+    if R["item"].search(lead):
+        return "item", None, "kinh phí một việc (kinh phí, dự toán …)"
+    if top in totals:
+        return "component", totals[top], "phần của tổng đã nêu trong mục"
+    if _source(lead) or tm:
+        return "component", None, "khoản theo nguồn, không nêu tổng"  # a lone source-specific amount
+    return "item", None, "khoản lẻ (mặc định)"
 
 
 def money_role(ctx: Context, sent, a_start: int, a_end: int, para, in_results: bool = False) -> Role | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import regex as re
 
 from dataclasses import replace
@@ -30,6 +32,12 @@ _LEAD_TRIM = re.compile(r"^(?:[-+•*]\s*)?(?:(?:Phấn\s+đấu\s+)?(?:đến|t
 _VERB_TAIL = re.compile(r"\s*(?:ước\s+)?(?:đạt|giảm|tăng|là|có|chiếm|duy\s+trì|còn)(?:\s+(?:bình\s+quân|từ|ít\s+nhất|khoảng|tối\s+thiểu|trên|dưới))*\s*$", re.I)
 
 
+@functools.lru_cache(maxsize=512)
+def _rx(pattern: str) -> re.Pattern:
+    """A case-insensitive pattern, compiled once (the comparator rules are tried on every figure)."""
+    return re.compile(pattern, re.I)
+
+
 def groups_of(r) -> dict:
     return {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
 
@@ -45,35 +53,35 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
     if ":" in before:  # "giảm bình quân/năm: trên 10%": the word next to the value decides
         tail = before.rsplit(":", 1)[1]
         for comp in (">=", "<="):
-            if re.fullmatch(r"\s*(?:" + groups_of(r)[comp] + r")", tail, re.I):
+            if _rx(r"\s*(?:" + groups_of(r)[comp] + r")").fullmatch(tail):
                 return comp
         for g in r["comparator_after"]:
-            if re.search(g["pattern"], after, re.I):
+            if _rx(g["pattern"]).search(after):
                 return g["comparator"]
     if v.unit == "lần":
-        return ">=" if re.search(r"(?:ít\s+nhất|tối\s+thiểu|trên)\s*$", before, re.I) or re.match(r"^\s*trở\s+lên", after) else "="
-    groups = {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
+        return ">=" if _rx(r"(?:ít\s+nhất|tối\s+thiểu|trên)\s*$").search(before) or re.match(r"^\s*trở\s+lên", after) else "="
+    groups = groups_of(r)
     inc = [g["pattern"] for g in r["comparator_before"] if g["comparator"] == "increase"]
-    if re.search(inc[0], near, re.I):  # có thêm / tăng thêm
+    if _rx(inc[0]).search(near):  # có thêm / tăng thêm
         return "increase"
-    if re.search(groups["maintain"], before, re.I):
+    if _rx(groups["maintain"]).search(before):
         return "maintain"
-    if re.search(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$|xuống\s+(?:còn|mức|tới)\s*$|\bgiảm\s+còn\s*$", near, re.I):
+    if _rx(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$|xuống\s+(?:còn|mức|tới)\s*$|\bgiảm\s+còn\s*$").search(near):
         return "<="  # "giảm xuống còn 2,5%", "hạ … xuống dưới 3%": a level to reach, not a rate of decrease
-    if re.search(groups["decrease"], near, re.I) or re.search(r"\bgiảm\b", before, re.I):
+    if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(before):
         return "decrease"
     if v.unit_comparator:
         return v.unit_comparator
-    if len(inc) > 1 and re.search(inc[1], near, re.I):
+    if len(inc) > 1 and _rx(inc[1]).search(near):
         return "increase"
     if v.value_max is not None:
         return "range"
     for g in r["comparator_after"]:
-        if re.search(g["pattern"], after, re.I):
+        if _rx(g["pattern"]).search(after):
             return g["comparator"]
-    if re.search(groups[">="], near, re.I):
+    if _rx(groups[">="]).search(near):
         return ">="
-    if re.search(groups["<="], near, re.I):
+    if _rx(groups["<="]).search(near):
         return "<="
     # "(5/5 xã)" right after a figure restates it: a governing verb (duy trì) carries over,
     # a quantifier (ít nhất) of the share does not
@@ -89,11 +97,11 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         pv, pcomp = prev
         between = can[pv.end:v.start]
         # "có thêm 10 xã và 02 huyện đạt chuẩn, 22 xã …": a shared "có thêm" until a new verb
-        if pcomp == "increase" and not re.search(r"trong\s+đó|;", between, re.I) and re.search(r"(?:,|\bvà)\s*$", between):
+        if pcomp == "increase" and not _rx(r"trong\s+đó|;").search(between) and re.search(r"(?:,|\bvà)\s*$", between):
             return "increase"
         if pcomp in (">=", "<=") and pv.unit == v.unit and re.search(r"(?:,|\bvà)\s", between) and not re.search(
             r"trong\s+đó|;|\b(?:đạt|có)\s+\S+\s*$", between, re.I
-        ) and re.search(r"(?:,|\bvà)\s*$", between.rstrip()[-6:] + " ", re.I):
+        ) and _rx(r"(?:,|\bvà)\s*$").search(between.rstrip()[-6:] + " "):
             return pcomp
     return "="
 
@@ -137,6 +145,8 @@ def _outcome_money(text: str, can: str) -> list[Value]:
     """Money that measures an outcome (``thu nhập bình quân đầu người đạt 38,6 triệu đồng``),
     as a figure with its money unit; rules/units.yml ``per_forms`` adds the denominator."""
     out = []
+    if "đồng" not in text:
+        return out
     for m in find_money(text):
         if is_outcome_money(can[: m.start]):
             num = _MONEY_PARTS.match(m.text)
