@@ -45,6 +45,9 @@ def deadlines(body: str, head: str = HEAD):
         ("- Trong quý III năm 2025, hoàn thành việc đánh giá sản phẩm OCOP.", "2025-09"),
         # a subject, then the date, then what is to be done
         ("- Ủy ban nhân dân xã trong tháng 8/2025 hoàn thành bê tông hóa đường trục thôn.", "2025-08"),
+        # a task, then "vào ngày"; a leading "Đến ngày …," then the obligation
+        ("- Các xã hoàn thành hồ sơ đề nghị xét công nhận vào ngày 30/6/2025.", "2025-06-30"),
+        ("- Đến ngày 31/12/2025, các xã phải hoàn thành việc cắm mốc quy hoạch.", "2025-12-31"),
     ],
 )
 def test_deadline_wordings(sentence, date):
@@ -111,6 +114,8 @@ def test_superseded_date_is_not_a_deadline():
         # past activities
         "- Trong tháng 5 năm 2024, Đoàn công tác đã hoàn thành kiểm tra tại các xã.",
         "- Vào năm 2020, xã Hòa Lạc đã được công nhận đạt chuẩn nông thôn mới.",
+        # an event or issue date opening the sentence
+        "- Vào ngày 15/3/2024, UBND tỉnh ban hành Quyết định công nhận xã Hòa Lạc đạt chuẩn nông thôn mới.",
         # a reporting rhythm
         "- Định kỳ 6 tháng và hằng năm, các xã báo cáo kết quả thực hiện về huyện.",
         # a figure with a year is a target, not a deadline

@@ -37,6 +37,7 @@ def _rules():
         "goal": re.compile(f"(?:{r['goal_words']})|(?:{r['status_words']})", re.I),
         "status": re.compile(r["status_words"], re.I),
         "designated": re.compile(r["designated_goal"]),
+        "event": re.compile(r["event_cues"], re.I),
         "list_edit": re.compile(r["list_edit"], re.I),
         "not_before": {k: re.compile(p, re.I) for k, p in r["not_before"].items()},
         "past": re.compile(r["past_words"], re.I),
@@ -86,7 +87,7 @@ def _goal_clause(text: str, d, dates) -> tuple[int, int] | None:
         g = goal_re.search(text[d.end:b])
         if g and not any(d.end + g.end() <= o.start < b for o in dates):
             found = (a, b)
-        elif not g and not re.search(r"\p{L}{2,}(?:\s+\p{L}+){3,}", text[a:d.start]) and idx + 1 < len(spans):
+        elif not g and _leads(text, d) and idx + 1 < len(spans):
             nxt = spans[idx + 1]  # the main clause after a leading date
             found = nxt if goal_re.search(text[nxt[0]:nxt[1]]) else None
     if found and (d.precision == "year" or d.kind != "before" and d.precision != "day") and _has_figure(text, found[0], found[1], dates):
@@ -172,6 +173,13 @@ def _fill_year(ctx: Context, sent_start: int, date: str) -> str | None:
     return str(year) if date == "--" else f"{year}{date[1:]}"
 
 
+def _leads(text: str, d) -> bool:
+    """The date opens its clause (a list marker or a word or two may come first)."""
+    a, _b = _clause_of(text, d)
+    before = re.sub(r"^\s*(?:[-+•*]+|\(?\d{1,2}[.)]|\(?[a-zđ]\))", "", text[a:d.start])
+    return len(before.split()) <= 2
+
+
 def _cited(text: str, d) -> bool:
     """The date belongs to a cited document's description (``Kế hoạch số 12 … về …``)."""
     clause_before = text[clause_start(text, d.start):d.start]
@@ -187,6 +195,8 @@ def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] 
     text = sent.text
     if ctx.in_quotes(sent.start + d.start, sent.start + d.end) or _excluded(text, d) or _cited(text, d):
         return None
+    if d.precision in ("day", "month") and _rules()["event"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d):
+        return None  # "Vào ngày 15/3/2024, UBND tỉnh ban hành …": an event
     goal = _goal_clause(text, d, dates)
     date = d.date
     if d.kind == "at" and goal is None or d.kind == "within" and d.precision == "year" and goal is None:
