@@ -20,14 +20,13 @@ def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> l
     """All records of one document, in text order (funding parents are list indexes).
 
     ``tables`` (extractor.tables.Table, document offsets): records come from their
-    cells, and the sentence-level assemblers skip the rows they claim."""
+    cells, and the sentence-level target and funding assemblers skip the rows they claim."""
     ctx = build_context(text, meta, sections, paras, sents)
     table_recs, claimed = table_records(ctx, tables or [])
     records: list[Record] = []
     for s in sents:
-        if claimed and in_claimed(claimed, s.start, s.end):
-            continue
-        if any(ch.isdigit() for ch in s.text):
+        # a table row's figures are the table's; its dates are still read ("Thời gian: quý IV/2023")
+        if any(ch.isdigit() for ch in s.text) and not (claimed and in_claimed(claimed, s.start, s.end)):
             records.extend(targets_in(ctx, s))
         records.extend(deadlines_in(ctx, s))  # any sentence: "vào cuối năm" has no digit
     funding, money_results = funding_in(without_tables(ctx, claimed))

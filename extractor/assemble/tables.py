@@ -31,11 +31,8 @@ def table_records(ctx: Context, tables: list[Table]) -> tuple[list, list[tuple[i
     (the sentence-level assemblers skip those)."""
     records: list = []
     claimed: list[tuple[int, int]] = []
-    prev: Optional[tuple[Table, Layout]] = None
-    for t in tables:
+    for t in _join_continued(tables, ctx.text):
         layout = read_layout(t, ctx.text)
-        if layout.header_rows == 0 and prev is not None and _continues(prev[0], t, ctx.text):
-            layout = _inherit(prev[1], t, ctx.text)  # the same table, carried over to the next page
         if layout.kind == "funding":
             recs = _funding(ctx, t, layout)
         elif layout.kind == "target":
@@ -49,22 +46,27 @@ def table_records(ctx: Context, tables: list[Table]) -> tuple[list, list[tuple[i
                     r.parent += base
             records.extend(recs)
             claimed.append((t.start, t.end))
-        prev = (t, layout) if layout.kind else prev
     return records, claimed
 
 
-def _continues(a: Table, b: Table, text: str) -> bool:
-    return a.width == b.width and not text[a.end:b.start].strip(" \n|")
+MAX_BETWEEN = 60  # characters between two parts of one table split by a page break (page number, running head)
 
 
-def _inherit(layout: Layout, t: Table, text: str) -> Layout:
-    from ..tables.header import _row_info
+def _join_continued(tables: list[Table], text: str) -> list[Table]:
+    """A table carried over to the next page without its header is one table with the part before it."""
+    from dataclasses import replace
 
-    num_col = 0 if layout.columns and layout.columns[0].kind == "number" else None
-    unit_col = next((c.index for c in layout.columns if c.kind == "unit"), None)
-    rows = [_row_info(t, ri, layout.label_col, unit_col, num_col) for ri in range(len(t.rows))]
-    return Layout(layout.kind, 0, layout.columns, rows, layout.scale, layout.scale_text, layout.caption,
-                  layout.label_col)
+    from ..tables.header import _header_count
+
+    out: list[Table] = []
+    for t in tables:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.width == t.width and _header_count(t) == 0
+                and len(text[prev.end:t.start].strip(" \n|")) <= MAX_BETWEEN):
+            out[-1] = replace(prev, rows=prev.rows + t.rows, end=t.end)
+        else:
+            out.append(t)
+    return out
 
 
 def _cell(row: Row, i: int) -> Optional[Cell]:
