@@ -72,14 +72,26 @@ def run(db) -> CheckResult:
     flags += unresolved_flags(links)
     aggs, agg_flags = aggregates(docs, links)
     flags += agg_flags
-    # one finding per id
-    seen: set[str] = set()
+    # one finding per id; two findings on different figures of the same sentences keep both
+    seen: dict[str, Flag] = {}
     unique = []
     for f in flags:
-        if f.id not in seen:
-            seen.add(f.id)
+        old = seen.get(f.id)
+        if old is not None and _other_figures(old, f):
+            f.distinct = "\x1f".join(str(f.values.get(k) or "") for k in ("indicator", "child_written", "parent_written"))
+            old = seen.get(f.id)
+        if old is None:
+            seen[f.id] = f
             unique.append(f)
     return CheckResult(docs=docs, links=links, flags=unique, aggregates=aggs)
+
+
+def _other_figures(a: Flag, b: Flag) -> bool:
+    """Are two findings with one id about different figures (not the same finding twice)?"""
+    def where(f: Flag):
+        return (f.values.get("indicator"), f.values.get("child_written"), f.values.get("parent_written"))
+
+    return a.rule == b.rule and where(a) != where(b) and any(where(a)) and any(where(b))
 
 
 def run_checks(db) -> list[Flag]:

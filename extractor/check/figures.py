@@ -186,16 +186,21 @@ def figures(doc: Doc) -> list[Fig]:
     results_re = rx(cfg().get("results_section") or r"(?!)")
     lo, hi = period(doc)
     single = lo is not None and lo == hi
+    goals_re = rx(section("alignment").get("objectives_section") or r"(?!)")
     out = []
     for r in doc.targets():
         fam = ind.family(r.get("unit"))
-        year = r.get("year") if isinstance(r.get("year"), int) else (lo if single else None)
         top = doc.top_section(r.get("start") or 0)
+        measure = _measure(r, fam, doc)
+        year = r.get("year") if isinstance(r.get("year"), int) else None
+        if year is None and (single or (doc.period and measure == "level" and top
+                                          and goals_re.search(top.get("title") or ""))):
+            year = hi  # a one-year plan's year; the objectives of a multi-year plan are for its last year
         vs = r.get("value_start")
         out.append(Fig(
             doc=doc, rec=r, indicator=r.get("indicator"),
             family="percent" if fam == "percent_per_year" else fam,
-            measure=_measure(r, fam, doc), year=year, scope=_scope(doc, r),
+            measure=measure, year=year, scope=_scope(doc, r),
             helper=isinstance(vs, int) and _inside_parens(doc.text, r.get("start") or 0, vs),
             result=bool(top and results_re.search(top.get("title") or "")),
         ))

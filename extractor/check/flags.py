@@ -54,6 +54,9 @@ class Flag:
     set: Optional[str] = None
     values: dict = field(default_factory=dict)  # message placeholders and details
     severity: Optional[str] = None  # default: rules/checks.yml
+    # set only when two findings would share an id (two figures of one sentence pair,
+    # each with its counterpart in one parent sentence): the indicator and both figures
+    distinct: str = ""
 
     def __post_init__(self) -> None:
         if self.severity is None:
@@ -71,6 +74,8 @@ class Flag:
             str(self.criterion or ""),
             str(self.set or ""),
         ]
+        if self.distinct:
+            parts.append(self.distinct)
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
     @property
