@@ -122,7 +122,7 @@ def _funding(ctx: Context, t: Table, L: Layout) -> list[Funding]:
             continue
         cell = _cell(row, amount_col.index)
         amount = _amount(cell, amount_col.scale or scale) if cell else None
-        if amount is None:
+        if not amount:  # no figure, or 0: nothing to fund
             if info.kind == "item":  # a group heading without a figure: purpose of the rows below
                 group_label = info.label
                 _parent(stack, info.level)
@@ -257,7 +257,7 @@ def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_f
     return [Target(
         quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
         confidence=0.8, topic=topic_of(info.label + " " + c.header, [L.caption]),
-        value=value, unit=unit, comparator=_comparator(info.label, cmp), year=year, subject=subject or None,
+        value=value, unit=unit, comparator=_comparator(info.label + " " + c.header, cmp), year=year, subject=subject or None,
         value_text=cell.text, value_start=cell.start, value_end=cell.end,
         role_reason=f"table cell: row {info.label} × column {c.header}",
     )]

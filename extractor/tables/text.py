@@ -171,7 +171,8 @@ def split_lines(lines: list[str], parts: list[list[tuple]], page: Optional[int] 
             before = "\n".join(lines[pos:a])
             if before.strip():
                 blocks.append(Block(text=before, page=page))
-        keep = [k for k in range(a, b) if lines[k].strip() and not (kind == "pipe" and _PIPE_SEP.match(lines[k]))]
+        keep = [k for k in range(a, b) if lines[k].strip() and not (
+            kind == "pipe" and (_PIPE_SEP.match(lines[k]) or not any(_pipe_cells(lines[k]))))]
         body = [lines[k] for k in keep]
         rows = [_pipe_cells(ln) for ln in body] if kind == "pipe" else _aligned_rows([parts[k] for k in keep])
         blocks.append(Block(kind="table", text="\n".join(body), rows=rows, page=page))
