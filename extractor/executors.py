@@ -197,7 +197,8 @@ def _worker_name() -> str:
         from distributed import get_worker
 
         w = get_worker()
-        return str(w.name) if w.name is not None and not str(w.name).isdigit() else w.address
+        named = w.name is not None and not str(w.name).isdigit()
+        return str(w.name) if named else w.address.replace("tcp://", "")
     except Exception:  # pragma: no cover - not on a worker
         return socket.gethostname()
 
@@ -210,11 +211,21 @@ def warm_worker() -> dict:
     return {"version": extractor.__version__, "host": socket.gethostname()}
 
 
-def dask_extract(src: Any, name: str, key: str, limits: tuple[int, int, bool]) -> dict:
+def _limits(settings: Settings) -> dict:
+    """The keyword arguments of ``extract_file`` that are settings (max_bytes, max_pages, ocr …), from
+    the client's settings, so that workers apply the batch's limits and not their own environment's."""
+    import inspect
+
+    from .ingest import extract_file
+
+    names = inspect.signature(extract_file).parameters
+    return {n: getattr(settings, n) for n in names if n not in ("path", "token") and n in type(settings).model_fields}
+
+
+def dask_extract(src: Any, name: str, key: str, limits: dict) -> dict:
     """The Dask task: ``extract_file`` on a path, or on shipped bytes (``src`` is bytes)."""
     from extractor.ingest import FILE_DISAPPEARED, extract_file
 
-    max_bytes, max_pages, ocr = limits
     try:
         from distributed import get_worker
 
@@ -227,9 +238,9 @@ def dask_extract(src: Any, name: str, key: str, limits: tuple[int, int, bool]) -
             path = os.path.join(tmp, name)
             with open(path, "wb") as fh:
                 fh.write(src)
-            result = extract_file(path, max_bytes, max_pages, ocr)
+            result = extract_file(path, **limits)
     else:
-        result = extract_file(src, max_bytes, max_pages, ocr)
+        result = extract_file(src, **limits)
         if result.get("error") == FILE_DISAPPEARED or (not os.path.exists(src) and "error" in result):
             result = {"error": NOT_SHARED.format(host=socket.gethostname())}
     result["worker"] = _worker_name()
@@ -256,6 +267,7 @@ class DaskExecutor:
         self.cluster = None
         self._own_client = client is None
         self.stats = ExecutorStats("dask" if address or client else "dask-local")
+        self.killed_resubmits = KILLED_RESUBMITS
         self._starts: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -327,60 +339,58 @@ class DaskExecutor:
         except Exception:  # pragma: no cover
             return 1
 
-    def _submit(self, job, ac, inflight: dict, data: dict) -> None:
-        s = self.settings
-        key = f"kehoach-extract-{uuid.uuid4().hex[:12]}-{job.token}"
+    def _submit(self, job, run: "_Run", suspect: bool = False) -> None:
         if self.ship_bytes:
-            src = data.get(job.token)
+            src = run.data.get(job.token)
             if src is None:
-                src = data[job.token] = self.client.scatter(job.path.read_bytes(), hash=False)
+                src = run.data[job.token] = self.client.scatter(job.path.read_bytes(), hash=False)
         else:
             src = str(job.path)
-        fut = self.client.submit(dask_extract, src, job.path.name, key, (s.max_bytes, s.max_pages, s.ocr),
-                                 key=key, pure=False)
-        inflight[key] = (fut, job)
-        ac.add(fut)
+        # the file name in the key shows in Dask's dashboard and logs
+        key = f"kehoach-extract-{job.token}-{re.sub(r'[^A-Za-z0-9_.-]', '_', job.path.name)[:60]}-{uuid.uuid4().hex[:8]}"
+        fut = self.client.submit(dask_extract, src, job.path.name, key, run.kwargs, key=key, pure=False)
+        run.inflight[key] = (fut, job)
+        if suspect:
+            run.suspect = key
+        run.ac.add(fut)
 
     def run(self, batch, jobs: list) -> None:
-        from distributed import as_completed
-
         if self.client is None:
             self.start()
         t0 = time.perf_counter()
         if batch.progress is not None and batch.task is not None:
             batch.progress.update(batch.task, description=f"ingest ({self.stats.kind}, {len(self.client.nthreads())} workers)")
-        pending = deque(jobs)
-        inflight: dict[str, tuple[Any, Any]] = {}
-        data: dict[int, Any] = {}  # token -> scattered bytes (ship_bytes)
-        ac = as_completed()
-        done_tokens: set[int] = set()
+        run = _Run(jobs, _limits(self.settings))
         try:
-            while pending or inflight:
+            while run.pending or run.suspects or run.inflight:
                 window = 2 * self._threads() + 2  # enough queued to keep every thread busy, no more
-                while pending and len(inflight) < window:
-                    self._submit(pending.popleft(), ac, inflight, data)
-                if ac.has_ready():
-                    for fut in ac.next_batch(block=False):
-                        self._collect(fut, batch, ac, inflight, data, done_tokens)
+                while run.pending and len(run.inflight) < window:
+                    self._submit(run.pending.popleft(), run)
+                # files that were on dying workers: one at a time, like the local pool's solo retries
+                if run.suspects and run.suspect not in run.inflight:
+                    self._submit(run.suspects.popleft(), run, suspect=True)
+                if run.ac.has_ready():
+                    for fut in run.ac.next_batch(block=False):
+                        self._collect(fut, batch, run)
                 else:
                     time.sleep(0.05)
-                self._time_limits(batch, inflight, data, done_tokens)
+                self._time_limits(batch, run)
                 if self.client.status not in ("running", "connecting"):
                     raise KehoachError("lost the Dask scheduler: files stored so far are kept; "
                                        "run the same command again to ingest the rest")
         finally:
-            for fut, _ in inflight.values():
+            for fut, _ in run.inflight.values():
                 fut.cancel()
             self.stats.seconds += time.perf_counter() - t0
 
-    def _collect(self, fut, batch, ac, inflight, data, done_tokens) -> None:
+    def _collect(self, fut, batch, run: "_Run") -> None:
         from distributed import KilledWorker
 
-        entry = inflight.pop(fut.key, None)
+        entry = run.inflight.pop(fut.key, None)
         if entry is None:  # cancelled after a time limit
             return
         job = entry[1]
-        if job.token in done_tokens:  # pragma: no cover - defensive: never store a file twice
+        if job.token in run.done:  # pragma: no cover - defensive: never store a file twice
             return
         self._starts.pop(fut.key, None)
         if fut.status == "finished":
@@ -388,26 +398,28 @@ class DaskExecutor:
                 result = fut.result()
             except Exception as exc:  # could not unpickle the result
                 result = {"error": f"lỗi chương trình / internal error: {type(exc).__name__}: {exc}"}
-        elif fut.status == "cancelled" and job.crashes <= KILLED_RESUBMITS:
-            job.crashes += 1  # the scheduler forgot it (restart, reconnect): send it again
+        elif fut.status in ("cancelled", "lost") and job.lost < 3:
+            # the scheduler forgot it (restart, reconnect), or the worker holding its result died
+            # before the result was fetched: send it again
+            job.lost += 1
             self.stats.resubmitted += 1
-            self._submit(job, ac, inflight, data)
+            self._submit(job, run)
             return
         else:
             exc = fut.exception() if fut.status == "error" else None
             if isinstance(exc, KilledWorker):
                 self.stats.killed += 1
                 job.crashes += 1
-                if job.crashes <= KILLED_RESUBMITS:
+                if job.crashes <= self.killed_resubmits:
                     self.stats.resubmitted += 1
-                    self._submit(job, ac, inflight, data)
+                    run.suspects.append(job)
                     return
                 af = self.stats.allowed_failures
                 result = {"error": WORKER_CRASHED.format(n=job.crashes * (af + 1) if af is not None else "several")}
             else:
                 result = {"error": f"lỗi chương trình / internal error: {type(exc).__name__ if exc else fut.status}: {exc}"}
-        done_tokens.add(job.token)
-        data.pop(job.token, None)
+        run.done.add(job.token)
+        run.data.pop(job.token, None)
         worker = result.pop("worker", None)
         busy = result.pop("busy", 0.0)
         batch.finish(job, result)
@@ -415,12 +427,12 @@ class DaskExecutor:
             stats = self.stats.workers.setdefault(worker, WorkerStats())
             stats.add(result.get("pages") or (1 if "docs" in result else 0), busy, time.time())
 
-    def _time_limits(self, batch, inflight, data, done_tokens) -> None:
+    def _time_limits(self, batch, run: "_Run") -> None:
         """A file running longer than the limit fails; its worker is restarted (threads cannot be stopped)."""
         limit = self.settings.time_limit
         now = time.time()
         with self._lock:
-            late = [k for k, at in self._starts.items() if now - at > limit and k in inflight]
+            late = [k for k, at in self._starts.items() if now - at > limit and k in run.inflight]
         if not late:
             return
         from .ingest import TIME_LIMIT
@@ -434,11 +446,11 @@ class DaskExecutor:
             pass
         restart = set()
         for key in late:
-            fut, job = inflight.pop(key)
+            fut, job = run.inflight.pop(key)
             self._starts.pop(key, None)
             fut.cancel()
-            done_tokens.add(job.token)
-            data.pop(job.token, None)
+            run.done.add(job.token)
+            run.data.pop(job.token, None)
             self.stats.time_limited += 1
             batch.fail(job.path, job.info, f"{TIME_LIMIT}: reading and extracting took over {limit:g} s (KEHOACH_TIME_LIMIT)")
             if key in busy_on:
@@ -448,6 +460,24 @@ class DaskExecutor:
                 self.client.restart_workers(sorted(restart), timeout=60, raise_for_error=False)
             except Exception as exc:  # no nanny: the thread goes on until the file is done
                 logging.getLogger(__name__).warning("could not restart Dask worker(s) %s: %s", sorted(restart), exc)
+
+
+class _Run:
+    """The state of one batch on the cluster."""
+
+    def __init__(self, jobs: list, kwargs: dict):
+        from distributed import as_completed
+
+        self.pending = deque(jobs)
+        self.suspects: deque = deque()  # got KilledWorker: sent again one at a time
+        self.suspect: Optional[str] = None  # the key of the suspect in flight
+        self.inflight: dict[str, tuple[Any, Any]] = {}  # key -> (future, job)
+        self.data: dict[int, Any] = {}  # token -> scattered bytes (ship_bytes)
+        self.done: set[int] = set()
+        self.kwargs = kwargs
+        self.ac = as_completed()
+        for job in jobs:
+            job.lost = 0
 
 
 def _allowed_failures(dask_scheduler=None) -> Optional[int]:
