@@ -31,6 +31,12 @@ def test_giao_agency_chu_tri_in_running_text():
     assert got(body) == [("Sở Y tế", ["15", "17.8"])]
 
 
+def test_phan_cong_several_agencies_in_one_sentence():
+    body = ("Theo Quyết định, UBND tỉnh phân công Sở Công Thương phụ trách tiêu chí số 4 về Điện, tiêu chí số 7; "
+            "Sở Xây dựng phụ trách tiêu chí số 1 và tiêu chí số 9; Sở Y tế được giao phụ trách tiêu chí 15.\n")
+    assert got(body) == [("Sở Công Thương", ["4", "7"]), ("Sở Xây dựng", ["1", "9"]), ("Sở Y tế", ["15"])]
+
+
 def test_lettered_list_under_a_heading_that_names_the_set():
     body = (
         "1. Phân công cơ quan phụ trách tiêu chí thuộc Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao\n"

@@ -48,6 +48,9 @@ def deadlines(body: str, head: str = HEAD):
         # a task, then "vào ngày"; a leading "Đến ngày …," then the obligation
         ("- Các xã hoàn thành hồ sơ đề nghị xét công nhận vào ngày 30/6/2025.", "2025-06-30"),
         ("- Đến ngày 31/12/2025, các xã phải hoàn thành việc cắm mốc quy hoạch.", "2025-12-31"),
+        # a "time to finish" label, a full date with dashes
+        ("- Thời gian hoàn thành: Quý II/2025.", "2025-06"),
+        ("- Xây dựng xong nhà văn hóa thôn Đông trước 31-12-2025.", "2025-12-31"),
     ],
 )
 def test_deadline_wordings(sentence, date):
