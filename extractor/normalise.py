@@ -48,7 +48,7 @@ LETTERHEAD_LINE_RE = re.compile(
     r"^(?:Số\s*:?\s*\d*\s*/\s*[A-ZĐ]|Số\s*:?\s*\d+\s*-\s*[A-ZĐ]{2}|[A-ZĐ][\w .]{1,30},\s*ngày\s+\d{1,2}\s+tháng)"
     r"|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
     # a web page's dateline, maybe with a time or a by-line: "16:46, 29/09/2022", "VĂN MẾN 09/08/2016 07:50"
-    r"|^(?:[^\d\n]{1,40}\s)?(?:\d{1,2}:\d{2},?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?:\s+\d{1,2}:\d{2})?\s*$"
+    r"|^(?:[^\d\n]{1,40}\s)?(?:\d{1,2}:\d{2},?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?:\s*\|?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?\s*$"
 )
 SEPARATOR_RE = re.compile(r"^\s*[-_*=~.…]{1,}\s*$")
 # ";" ends list items inside a paragraph far more often than paragraphs: not a break by itself
@@ -246,6 +246,10 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _OLD_TONE_RE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([%s])(?![\w\u0300-\u036f])" % _TONES)
 
 
+# letters typed for Vietnamese đ/Đ from other alphabets (Icelandic eth), same length
+_LOOKALIKES = {0x00D0: 0x0110, 0x00F0: 0x0111}
+
+
 def canonical(s: str) -> str:
     """One tone placement (new style: ``hòa``, ``thủy``, ``khỏe``), NFC, same length.
 
@@ -253,7 +257,7 @@ def canonical(s: str) -> str:
     """
     d = unicodedata.normalize("NFD", s)
     d = _OLD_TONE_RE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), d)
-    return unicodedata.normalize("NFC", d)
+    return unicodedata.normalize("NFC", d).translate(_LOOKALIKES)
 
 
 def collapse(s: str | None) -> str:

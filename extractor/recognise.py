@@ -73,8 +73,9 @@ def _unit_at(text: str, pos: int):
 _RANGE_RE = re.compile(
     r"(?P<from>\btừ\s+)?(?P<a>" + NUM + r")\s*(?P<au>%)?\s*(?:(?<=\d\s*%?\s*)(?:đến|tới)\s+|[-–]\s*)(?P<b>" + NUM + r")(?!\s*/\s*\d)"
 )
-_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>\d{1,4})\s*/\s*(?P<b>\d{1,4})(?![\d/])")
-_NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*\d{1,4}\s*/\s*\d{1,4}")
+_INT = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,4})"  # a whole number, maybe with thousands dots: 5.775
+_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s*/\s*(?P<b>" + _INT + r")(?![\d/]|[.,]\d)")
+_NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*" + _INT + r"\s*/\s*" + _INT)
 _NUMBER_RE = re.compile(r"(?<![\d/.,])(?P<a>" + NUM + r")(?![\d/]|[.,]\d)")
 
 
@@ -113,7 +114,7 @@ def find_values(text: str) -> list[Value]:
         if not u or u[1] in ("%",):
             continue
         end, canonical, rule = u
-        a, b = int(m.group("a")), int(m.group("b"))
+        a, b = int(parse_number(m.group("a"))), int(parse_number(m.group("b")))
         if a > b or b == 0:
             continue
         out.append(Value(m.start(), end, m.start("a"), m.end("a"), float(a), None, canonical, rule["kind"], [a, b], rule.get("comparator"), text[m.start():end]))

@@ -22,10 +22,11 @@ _YEAR_END_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cu�
 _NOW_RE = re.compile(r"\b(?:đến\s+nay|hiện\s+(?:nay|có|tại)|tính\s+đến\s+nay|đến\s+thời\s+điểm\s+(?:này|hiện\s+tại))\b", re.I)
 _YEAR_RE = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 # a base year ("so với cuối năm 2023") or a period is not the date a figure holds at
-_BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:(?:cuối|đầu|hết)\s+)?năm\s+(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d", re.I)
+_BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:(?:cuối|đầu|hết)\s+)?(?:năm\s+)?(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d", re.I)
 
 
 def _date_in(text: str) -> str | None:
+    text = _BASE_RE.sub(lambda m: " " * len(m.group(0)), text)  # "so với cuối năm 2021" is a base
     ms = list(_DATE_RE.finditer(text))
     if ms:
         m = ms[-1]
