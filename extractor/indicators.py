@@ -87,6 +87,7 @@ class Catalogue:
             for u in spec.get("units") or []:
                 self._unit_family[_norm_unit(u)] = fam
         self.by_id: dict[str, Indicator] = {}
+        data_defaults = {r.get("id"): r.get("default_for") for r in data.get("indicators") or [] if r.get("default_for")}
         for raw in list(data.get("indicators") or []) + list(data.get("criterion_indicators") or []):
             ind = self._indicator(raw)
             if ind.id in self.by_id:
@@ -105,6 +106,8 @@ class Catalogue:
                 by_alias.setdefault(a, []).append(ind.id)
         self.alias_rx = [(p, ids) for a, ids in sorted(by_alias.items(), key=lambda kv: -len(kv[0]))
                          if (p := _phrase_rx(a, self.gap)) is not None]
+        # the indicator a figure of a family takes when its clause names none ("19/19 tiêu chí")
+        self.default_for = {f: i.id for i in self.by_id.values() for f in (data_defaults.get(i.id) or [])}
         self.by_status = {(i.of, i.status): i.id for i in self.by_id.values() if i.of and i.status not in (None, "criterion")}
         self.by_criterion = {(i.criterion["set"], str(i.criterion["number"])): i.id
                              for i in self.by_id.values() if i.criterion}
@@ -363,6 +366,8 @@ def _hits(cat: Catalogue, window: str) -> list[Hit]:
 
 def _fits(cat: Catalogue, ids: list[str], fam: Optional[str]) -> list[str]:
     fams = {fam, "percent"} if fam == "percent_per_year" else {fam}  # a yearly change of a rate
+    if fam == "money":
+        fams.add("money_per_head")  # "thu nhập bình quân đầu người: 62 triệu đồng"
     return [i for i in ids if fam is None or fams & set(cat.by_id[i].families)]
 
 
@@ -520,10 +525,12 @@ def link_one(text: str, folded: str, rec: Any, others: list[tuple[int, int]]) ->
             iid, words = r
             i = folded.find(words, s, e) if words else -1
             return iid, (text[i:i + len(words)] if i >= 0 else words)
-        return None, ""
+        if fam == "unit_count":
+            return None, ""
     got = _general(cat, cl, fam)
     if not got:
-        return None, ""
+        dflt = cat.default_for.get(fam or "")
+        return (dflt, "") if dflt else (None, "")
     iid, a, b = got
     return _variant(cat, iid, cl), text[a:b]
 

@@ -190,6 +190,9 @@ def figures(doc: Doc) -> list[Fig]:
     out = []
     for r in doc.targets():
         fam = ind.family(r.get("unit"))
+        i = ind.get(r.get("indicator"))
+        if fam == "money" and i and "money_per_head" in i.families:
+            fam = "money_per_head"  # "thu nhập bình quân đầu người: 62 triệu đồng"
         top = doc.top_section(r.get("start") or 0)
         measure = _measure(r, fam, doc)
         year = r.get("year") if isinstance(r.get("year"), int) else None
