@@ -124,6 +124,7 @@ def test_superseded_date_is_not_a_deadline():
         # a figure with a year is a target, not a deadline
         "- Phấn đấu trong năm 2026 có thêm 5 xã đạt chuẩn nông thôn mới.",
         "- Đến năm 2025, có 100% số xã đạt chuẩn nông thôn mới.",
+        "- Trong tháng 9/2025, toàn tỉnh có thêm 5 xã đạt chuẩn.",
         # one criterion's standard, not the NTM standard of a place
         "- Phấn đấu đến năm 2025, các thôn đều đạt chuẩn tiêu chí giao thông.",
         # a range of years or a period is not a date
@@ -133,6 +134,11 @@ def test_superseded_date_is_not_a_deadline():
 def test_not_deadlines(sentence):
     got = deadlines(sentence + "\n")
     assert got == [], [(d.date, d.date_text) for d in got]
+
+
+def test_task_of_a_leading_date_is_what_follows():
+    got = deadlines("- Trong tháng 6/2025, Ủy ban nhân dân huyện tổ chức hội nghị sơ kết.\n")
+    assert [(d.date, d.task) for d in got] == [("2025-06", "Ủy ban nhân dân huyện tổ chức hội nghị sơ kết")]
 
 
 def test_task_starts_at_a_word_boundary():

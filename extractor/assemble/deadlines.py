@@ -140,8 +140,8 @@ def _task(text: str, cstart: int, d, goal) -> str | None:
     when the date leads), without a list marker, cut at a clause or word boundary."""
     task = text[cstart:d.start]
     task = re.sub(r"^\s*(?:[-+•]+|\(?\d{1,2}[.)]|\(?[a-zđ]\))\s*", "", task).strip(" ,(:")
-    if not task and goal:
-        task = text[goal[0]:goal[1]].strip(" ,;.")
+    if not task:  # a leading date: what follows it
+        task = (text[goal[0]:goal[1]] if goal else text[d.end:]).strip(" ,;.:")
     if len(task) > _TASK_MAX:
         cut = len(task) - _TASK_MAX
         m = re.compile(r"[,;]\s+").search(task, cut) or re.compile(r"(?<![\p{L}\p{N}])(?=[\p{L}\p{N}])").search(task, cut)
@@ -180,6 +180,14 @@ def _leads(text: str, d) -> bool:
     return len(before.split()) <= 2
 
 
+def _figure_near(text: str, d, dates) -> bool:
+    """A figure in the date's clause, or in the clause after a leading date."""
+    spans = _clauses(text)
+    idx = next(i for i, (a, b) in enumerate(spans) if a <= d.start <= b)
+    near = [spans[idx]] + ([spans[idx + 1]] if _leads(text, d) and idx + 1 < len(spans) else [])
+    return any(_has_figure(text, a, b, dates) for a, b in near)
+
+
 def _cited(text: str, d) -> bool:
     """The date belongs to a cited document's description (``Kế hoạch số 12 … về …``)."""
     clause_before = text[clause_start(text, d.start):d.start]
@@ -197,6 +205,8 @@ def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] 
         return None
     if d.precision in ("day", "month") and _rules()["event"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d):
         return None  # "Vào ngày 15/3/2024, UBND tỉnh ban hành …": an event
+    if d.kind in ("at", "within") and d.precision != "day" and _figure_near(text, d, dates):
+        return None  # "Trong tháng 9/2022, có thêm 5 xã …": a figure with its date is a target
     goal = _goal_clause(text, d, dates)
     date = d.date
     if d.kind == "at" and goal is None or d.kind == "within" and d.precision == "year" and goal is None:
