@@ -5,16 +5,17 @@ head (``- Phòng Tài chính - KH huyện: …``).  Inside its passage each crit
 number belongs to the set named next to it: after a head phrase
 (``Đối với Bộ tiêu chí xã nông thôn mới nâng cao, gồm: …``) or before a tail phrase
 (``… của Bộ tiêu chí xã nông thôn mới``).  One record per (agency, set); criteria
-with no set named are gathered into one record with ``criteria_set``
-"unspecified".  ``thuộc tiêu chí số 13`` after a list of indicators names their
-parent and is not itself assigned.
+with no set named are gathered into one record.  ``thuộc tiêu chí số 13`` after a
+list of indicators names their parent and is not itself assigned.
 
 An agency may also be the subject of a clause in running text: ``Sở X chịu trách
 nhiệm … tiêu chí số 1, 6``, ``Giao Sở X chủ trì thực hiện tiêu chí …``, two agencies
 in one line split by ``;``.  The criteria of ``chủ trì, phối hợp với Sở B …`` stay
-with the lead agency.  Criteria with no set named take the set the plan names for
-itself (its title or lead: ``Bộ tiêu chí “Ấp nông thôn mới”``, a commune NTM plan),
-else "unspecified".  The same agency, set and criteria said twice is one record.
+with the lead agency.  Criteria with no set named take the set an enclosing heading
+names (``1. Phân công … Bộ tiêu chí … nâng cao``), else the one the plan names for
+itself (its title or lead: ``Bộ tiêu chí “Ấp nông thôn mới”`` -> ``thon``; a commune's
+NTM plan -> ``xa_ntm``), else "unspecified".  The same agency, set and criteria said
+twice is one record.
 """
 
 from __future__ import annotations
