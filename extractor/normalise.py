@@ -48,7 +48,7 @@ LETTERHEAD_LINE_RE = re.compile(
     r"^(?:Số\s*:?\s*\d*\s*/\s*[A-ZĐ]|Số\s*:?\s*\d+\s*-\s*[A-ZĐ]{2}|[A-ZĐ][\w .]{1,30},\s*ngày\s+\d{1,2}\s+tháng)"
     r"|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
     # a web page's dateline, maybe with a time or a by-line: "16:46, 29/09/2022", "VĂN MẾN 09/08/2016 07:50"
-    r"|^(?:[^\d\n]{1,40}\s)?(?:\d{1,2}:\d{2},?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?:\s*\|?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?\s*$"
+    r"|^(?:[^\d\n]{1,40}\s)?(?:\d{1,2}:\d{2}(?::\d{2})?,?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?:\s*\|?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?\s*$"
 )
 SEPARATOR_RE = re.compile(r"^\s*[-_*=~.…]{1,}\s*$")
 # ";" ends list items inside a paragraph far more often than paragraphs: not a break by itself

@@ -164,8 +164,16 @@ def money_role(ctx: Context, sent, a_start: int, a_end: int, para, in_results: b
     if not_a_record(can, pos, a_end - sent.start, None, None, None):
         return Role(NONE, "không phải bản ghi / not a record")
     role = role_in_sentence(cue_hits(can, ctx.doc_year, ctx.planning_doc), pos, can=can)
+    if role is None:  # "… huy động được 24.470 tỷ đồng. Ngân sách nhà nước hỗ trợ 11.287 tỷ đồng …"
+        prev = ctx.sent_index.get(sent.start, 0) - 1
+        carried = ctx.roles.get(ctx.sents[prev].start) if prev >= 0 and ctx.sents[prev].para == sent.para else None
+        if carried is not None and carried.role == RESULT:
+            role = Role(RESULT, f"{carried.reason} (câu trước / previous sentence)")
     if role is not None:
-        return role if role.role == RESULT else None
+        if role.role == RESULT:
+            ctx.roles.setdefault(sent.start, role)
+            return role
+        return None
     if in_results:
         return Role(RESULT, "mục kết quả / results section")
     return None
