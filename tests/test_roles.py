@@ -159,3 +159,21 @@ Phấn đấu có thêm 02 xã đạt chuẩn, nâng tổng số xã đạt chu�
     assert [(r.value, r.as_of) for r in recs if r.type == "status"] == [(10.0, "2023")]
     got = sorted((r.value, r.year) for r in recs if r.type == "target")
     assert got == [(2.0, 2024), (12.0, 2024)]  # "nâng tổng số lên" follows "phấn đấu"
+
+
+def test_a_headline_restating_a_result_of_the_body_is_a_result():
+    text = """Hơn 60% số xã của tỉnh đạt chuẩn nông thôn mới
+10:05, 02/11/2023
+Tính đến cuối tháng 10/2023, toàn tỉnh đã có 71 xã (bằng 60,7% tổng số xã) đạt chuẩn nông thôn mới.
+"""
+    recs = _records(text)
+    assert not [r for r in recs if r.type == "target"]
+    head = [r for r in recs if r.type == "status" and r.value == 60.0]
+    assert head and "headline" in head[0].role_reason
+
+
+def test_the_year_of_a_commitment_carries_to_the_next_sentence_of_its_paragraph():
+    text = """Theo chương trình, tỉnh phấn đấu đến năm 2030 có 90% số xã đạt chuẩn nông thôn mới. Bình quân toàn tỉnh đạt 18 tiêu chí/xã.
+"""
+    recs = _records(text)
+    assert sorted((r.value, r.year) for r in recs if r.type == "target") == [(18.0, 2030), (90.0, 2030)]

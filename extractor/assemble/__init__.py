@@ -12,6 +12,7 @@ from .assignments import assignments_in
 from .context import build_context
 from .deadlines import deadlines_in
 from .funding import funding_in
+from .status import headline_results
 from .tables import in_claimed, table_records, without_tables
 from .targets import targets_in
 
@@ -31,6 +32,7 @@ def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> l
         records.extend(deadlines_in(ctx, s))  # any sentence: "vào cuối năm" has no digit
     funding, money_results = funding_in(without_tables(ctx, claimed))
     records.extend(money_results)
+    records = headline_results(ctx, records)
     assignments = assignments_in(ctx)
     # keep funding parents valid after merging: they index into the final list
     base = len(records)

@@ -35,6 +35,7 @@ class Context:
     sent_starts: list = field(default_factory=list)
     para_starts: list = field(default_factory=list)
     part_years: dict = field(default_factory=dict)
+    sent_years: dict = field(default_factory=dict)  # sentence start -> the year its targets are for
     roles: dict = field(default_factory=dict)  # sentence start -> Role its last figure took from a cue
 
     @property
@@ -166,6 +167,9 @@ def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
         ys = find_years(prev.text)
         if ys:
             return ys[-1].year, "previous_sentence"
+    # the next sentence of the same paragraph: "… phấn đấu đến năm 2020 … chiếm 50%. Bình quân … 15 tiêu chí/xã"
+    if i > 0 and ctx.sents[i - 1].para == sent.para and ctx.sent_years.get(ctx.sents[i - 1].start):
+        return ctx.sent_years[ctx.sents[i - 1].start], "previous_sentence"
     chain = ctx.chain(sent.start)
     for sec in reversed(chain):
         ys = find_years(sec.title)

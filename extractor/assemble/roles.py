@@ -17,6 +17,7 @@ import regex as re
 from ..rules import load_rules
 
 COMMITMENT, RESULT, NONE = "commitment", "result", "none"
+DEFAULT_COMMITMENT = "từ cam kết / commitment word"  # no cue: a commitment word (đạt, có …) in the sentence
 
 
 @dataclass(frozen=True)

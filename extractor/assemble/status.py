@@ -15,7 +15,7 @@ import regex as re
 from ..model import Status
 from ..recognise import Value, find_years
 from .context import Context
-from .roles import Role
+from .roles import DEFAULT_COMMITMENT, Role
 
 _DATE_RE = re.compile(r"\b(?:đến|tới|tính\s+đến|tại\s+thời\s+điểm|thời\s+điểm)\s+(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)\b", re.I)
 _YEAR_END_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b|\b(?:hết|cuối)\s+năm\s+(?P<y2>(?:19|20)\d\d)\b", re.I)
@@ -64,6 +64,39 @@ def as_of_for(ctx: Context, sent, pos: int) -> str | None:
     if ctx.plan_year:
         return str(ctx.plan_year)
     return ctx.meta.date
+
+
+_APPROX_RE = re.compile(r"(?:hơn|gần|khoảng|trên|xấp\s+xỉ)\s*$", re.I)
+
+
+def headline_results(ctx: Context, records: list) -> list:
+    """A headline that restates a result of the body is a result too.
+
+    "74% xã … đạt chuẩn" above "… đến nay cả nước đã có gần 74% xã đạt chuẩn": the
+    headline has no cue of its own, and by default would read as a commitment.  It
+    becomes a status record when the body reports the same figure (the same unit,
+    the same value, or within one unit when the headline rounds: "hơn 51%")."""
+    if ctx.sections or not ctx.paras:
+        return records
+    head = ctx.paras[0]
+    if len(head.text) > 250:
+        return records
+    results = [r for r in records if r.type == "status" and r.start >= head.end]
+    out = []
+    for r in records:
+        if r.type == "target" and r.start < head.end and r.role_reason == DEFAULT_COMMITMENT:
+            approx = bool(_APPROX_RE.search(ctx.can[max(0, r.value_start - 12):r.value_start]))
+            same = [s for s in results if s.unit == r.unit and (s.value == r.value or (approx and abs(s.value - r.value) < 1))]
+            if same:
+                role = Role("result", f"tiêu đề nhắc lại kết quả / headline restating a result ({same[0].value_text})")
+                v = Value(r.value_start - r.start, r.value_end - r.start, 0, 0, r.value, r.value_max, r.unit, "", r.fraction, None, r.value_text or "")
+                sent = ctx.sentence_at(r.start)
+                if sent is not None:
+                    out.append(status_record(ctx, sent, v, role, section=r.section, topic=r.topic, subject=r.subject,
+                                             comparator=r.comparator, criterion=r.criterion, scope=r.scope))
+                    continue
+        out.append(r)
+    return out
 
 
 def status_record(ctx: Context, sent, v: Value, role: Role, *, section, topic, subject, comparator,

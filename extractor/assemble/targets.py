@@ -12,7 +12,7 @@ from ..model import Status, Target
 from ..recognise import CITATION_RE, NUM, Value, find_money, find_values, find_years, parse_number, per_head_unit
 from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
 from .criteria import criterion_in, set_in
-from .roles import COMMITMENT, RESULT, Role, cue_hits, is_anecdote, list_value_re, not_a_record, role_in_sentence
+from .roles import COMMITMENT, DEFAULT_COMMITMENT, RESULT, Role, cue_hits, is_anecdote, list_value_re, not_a_record, role_in_sentence
 from .funding import is_outcome_money
 from .status import status_record
 
@@ -138,7 +138,7 @@ def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in
     if role is None and list_value_re().search(can[cstart:v.start]):
         role = Role(COMMITMENT, "danh sách chỉ tiêu (nhãn: giá trị) / indicator list")
     if role is None and committed:
-        role = Role(COMMITMENT, "từ cam kết / commitment word")
+        role = Role(COMMITMENT, DEFAULT_COMMITMENT)
     return role
 
 
@@ -244,6 +244,8 @@ def _record(ctx: Context, sent, v: Value, role: Role, comp: str, cstart: int, ch
         return status_record(ctx, sent, v, role, section=section, topic=topic, subject=subject, comparator=comp,
                              criterion=crit, criteria_set=tset, scope=scope)
     year, year_from = _target_year(ctx, sent, v, text)
+    if year and year_from in ("sentence", "previous_sentence"):
+        ctx.sent_years[sent.start] = year
     baseline = None
     bm = re.search(r"so\s+với\s+(?:năm\s+)?(\d{4})", text[v.end:clause_end])
     if bm:
