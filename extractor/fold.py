@@ -8,23 +8,55 @@ The result is the same whether the input is NFC (precomposed) or NFD
 The database stores folded copies of section text and record quotes
 (``sections.text_folded``, ``records.quote_folded``) and indexes them with FTS5;
 fold the query the same way before searching.
+
+Speed: Latin letters (with every Vietnamese letter) and combining marks are folded
+by one ``str.translate`` table, built on first use; only text that still holds a
+decomposable character afterwards (Greek, Cyrillic with accents …) takes the
+general path (NFD, drop the marks, NFC).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
 
 _EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
-# every combining mark (category Mn) in one character class, built once
-_MARKS = re.compile("[" + "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))) + "]")
+# the blocks the translate table covers: Latin-1, Latin Extended A/B, IPA, combining
+# diacritics, Latin Extended Additional (ạ ả ấ … ỹ)
+_TABLE_RANGES = (range(0x00C0, 0x0250), range(0x0300, 0x0370), range(0x1E00, 0x1F00))
+
+
+@functools.lru_cache(maxsize=1)
+def _marks() -> re.Pattern:
+    """Every combining mark (category Mn) in one character class (built once, on first use)."""
+    return re.compile("[" + "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))) + "]")
+
+
+def _fold_general(s: str) -> str:
+    decomposed = unicodedata.normalize("NFD", s.translate(_EXTRA))
+    stripped = _marks().sub("", decomposed)
+    return unicodedata.normalize("NFC", stripped).lower()
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for block in _TABLE_RANGES:
+        for c in block:
+            ch = chr(c)
+            folded = _fold_general(ch)
+            if folded != ch:
+                table[c] = folded or None
+    return table
 
 
 def fold(s: str | None) -> str:
     """Lower-case ``s`` and strip its diacritics (``None`` -> ``""``)."""
     if not s:
         return ""
-    decomposed = unicodedata.normalize("NFD", s.translate(_EXTRA))
-    stripped = _MARKS.sub("", decomposed)
-    return unicodedata.normalize("NFC", stripped).lower()
+    out = s.translate(_table()).lower()
+    if out.isascii() or unicodedata.is_normalized("NFD", out):
+        return out
+    return _fold_general(s)  # a decomposable letter outside the table's blocks

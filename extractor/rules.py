@@ -45,8 +45,13 @@ def _load(path: str) -> dict:
 
 
 def load_rules(name: str) -> dict:
-    """The mapping in ``<rules dir>/<name>.yml`` (cached)."""
-    path = rules_dir() / f"{name}.yml"
+    """The mapping in ``<rules dir>/<name>.yml`` (cached: read and checked once per process)."""
+    return _load_named(os.environ.get("KEHOACH_RULES", "").strip(), name)
+
+
+@functools.lru_cache(maxsize=None)
+def _load_named(env_dir: str, name: str) -> dict:
+    path = (Path(env_dir) if env_dir else _DEFAULT_DIR) / f"{name}.yml"
     if not path.is_file():
         raise FileNotFoundError(f"rules file not found: {path}")
     return _load(str(path))
@@ -54,6 +59,7 @@ def load_rules(name: str) -> dict:
 
 def clear_cache() -> None:
     _load.cache_clear()
+    _load_named.cache_clear()
     gazetteer.cache_clear()
 
 
