@@ -117,7 +117,8 @@ def _norm_type(t: Optional[str]) -> Optional[str]:
     t = fold(t).strip()
     t = {"targets": "target", "deadlines": "deadline", "assignments": "assignment",
          "sections": "section", "chi tieu": "target", "thoi han": "deadline",
-         "phan cong": "assignment", "kinh phi": "funding", "von": "funding"}.get(t, t)
+         "phan cong": "assignment", "kinh phi": "funding", "von": "funding", "results": "status",
+         "result": "status", "ket qua": "status"}.get(t, t)
     if t not in SEARCH_TYPES:
         raise KehoachError(f"unknown type {t!r}; choose one of: {', '.join(SEARCH_TYPES)}")
     return t

@@ -373,3 +373,236 @@ def test_serve_command_refuses_missing_database(tmp_path):
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 2
     assert "no database" in result.output
+
+
+# --------------------------------------------------------------------------- review: name, state, busy database
+
+
+def _first_flag(html: str) -> str:
+    return re.search(r'data-flag-id="([0-9a-f]+)"', html).group(1)
+
+
+@needs_datasette
+def test_review_needs_a_name_and_the_state_follows_the_decision(sample_db, tmp_path):
+    db_path = copy_db(sample_db, tmp_path)
+
+    async def go():
+        ds, client = client_for(db_path)
+        async with client:
+            page = (await client.get("/-/review")).text
+            fid, token = _first_flag(page), csrftoken(page)
+            form = {"flag_id": fid, "decision": "dismiss", "comment": "đã trao đổi với huyện", "csrftoken": token,
+                    "next": "/-/review"}
+            nameless = await client.post("/-/review", data={**form, "who": "   "})
+            saved = await client.post("/-/review", data={**form, "who": "Nguyễn Văn A"})
+            after = (await client.get("/-/review")).text
+        return fid, page, nameless, saved, after
+
+    fid, page, nameless, saved, after = run(go())
+    # errors first: the first finding on the page is an error
+    assert re.search(r'<article class="flag sev-(\w+)', page).group(1) == "error"
+    assert 'required' in re.search(r'<input type="text" name="who"[^>]*>', page).group(0)
+    # no name: refused, said on the page, the comment kept in the form, nothing stored
+    assert nameless.status_code == 400
+    assert "name is required" in nameless.text and "đã trao đổi với huyện" in nameless.text
+    assert 'value="anonymous"' not in nameless.text
+    assert saved.status_code == 303
+    from extractor.store import open_db
+
+    rows = list(open_db(db_path, must_exist=True).query("SELECT * FROM reviews"))
+    assert [(r["flag_id"], r["who"], r["decision"]) for r in rows] == [(fid, "Nguyễn Văn A", "dismiss")]
+    article = after[after.index(f'id="flag-{fid}"'):]
+    article = article[: article.index("</article>")]
+    badges = re.search(r'<span class="badge state[^"]*">([^<]+)</span>', article).group(1)
+    assert "Dismissed" in badges and "Open" not in badges
+    assert 'value="Nguyễn Văn A"' in article  # remembered, and only once
+
+
+@needs_datasette
+def test_review_counts_and_same_plan_findings(sample_db, tmp_path):
+    from extractor.store import open_db
+
+    db_path = copy_db(sample_db, tmp_path)
+    db = open_db(db_path)
+    row = dict(next(db.query("SELECT * FROM flags WHERE parent_document_id IS NOT NULL LIMIT 1")))
+    doc = row["child_document_id"]
+    other = next(db.query("SELECT * FROM records WHERE document_id = ? AND start != ? ORDER BY start LIMIT 1",
+                          [doc, row["child_start"]]))
+    row.update(id="same-plan-test", rule="internal_conflict", severity="warning", parent_document_id=doc,
+               parent_quote=other["quote"], parent_start=other["start"], parent_end=other["end"])
+    db["flags"].insert(row)
+    db.close()
+
+    async def go():
+        ds, client = client_for(db_path)
+        async with client:
+            return (await client.get("/-/review")).text
+
+    html = run(go())
+    article = html[html.index('id="flag-same-plan-test"'):]
+    article = article[: article.index("</article>")]
+    assert "Cùng văn bản / Same plan" in article and "Parent plan" not in article
+    assert article.count('<div class="passage">') == 2
+    counts = html[html.index('id="counts"'):html.index('id="filters"')]
+    assert "internal_conflict" in counts and "target_below_parent" in counts
+
+
+@needs_datasette
+def test_review_waits_for_a_busy_database_and_keeps_the_form(sample_db, tmp_path, monkeypatch):
+    import sqlite3
+    import threading
+    import time
+
+    from extractor.serve import review
+
+    db_path = copy_db(sample_db, tmp_path)
+    monkeypatch.setattr(review, "REVIEW_WAIT", 1.0)
+    blocker = sqlite3.connect(db_path, timeout=0, isolation_level=None, check_same_thread=False)
+
+    async def post(client, page, who):
+        form = {"flag_id": _first_flag(page), "decision": "accept", "comment": "giữ nguyên ý kiến",
+                "who": who, "csrftoken": csrftoken(page), "next": "/-/review"}
+        return await client.post("/-/review", data=form)
+
+    async def go():
+        ds, client = client_for(db_path)
+        async with client:
+            page = (await client.get("/-/review")).text
+            blocker.execute("BEGIN IMMEDIATE")  # another process is writing
+            t0 = time.monotonic()
+            busy = await post(client, page, "Lê C")
+            waited = time.monotonic() - t0
+            # the writer finishes while the next decision waits: it is saved
+            threading.Timer(0.3, lambda: blocker.execute("COMMIT")).start()
+            ok = await post(client, page, "Lê C")
+        return busy, waited, ok
+
+    # hold the lock for the first post, release it during the second
+    busy, waited, ok = run(go())
+    blocker.close()
+    assert busy.status_code == 503
+    assert waited >= 0.9
+    assert "database is busy" in busy.text
+    assert "giữ nguyên ý kiến" in busy.text and 'value="Lê C"' in busy.text  # the form is still filled
+    assert ok.status_code == 303, ok.text[:500]
+    from extractor.store import open_db
+
+    assert [r["who"] for r in open_db(db_path).query("SELECT who FROM reviews")] == ["Lê C"]
+
+
+# --------------------------------------------------------------------------- safe serving
+
+
+@needs_datasette
+def test_bad_ids_and_missing_pages_are_404_without_traceback(sample_db, capsys):
+    async def go():
+        ds, client = client_for(sample_db)
+        async with client:
+            out = {}
+            for path in ("/-/doc/99999999999999999999999", "/-/doc/abc", "/-/doc/0", "/no/such/page",
+                         "/kehoach/no_such_table", "/-/nothing.json"):
+                out[path] = await client.get(path)
+            return out
+
+    out = run(go())
+    for path, r in out.items():
+        assert r.status_code == 404, (path, r.status_code)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+
+
+@needs_datasette
+def test_huge_values_get_a_clear_error(sample_db):
+    async def go():
+        ds, client = client_for(sample_db)
+        async with client:
+            out = []
+            for sql in ("select randomblob(1000000000)", "select hex(zeroblob(500000000))",
+                        "select randomblob(20000000) from records limit 50"):
+                out.append(await client.get("/kehoach.json", params={"sql": sql}))
+            small = await client.get("/kehoach.json", params={"sql": "select length(randomblob(1000)) as n"})
+            return out, small
+
+    out, small = run(go())
+    for r in out:
+        assert r.status_code == 400, r.text[:300]
+        body = r.json()
+        assert body["ok"] is False and ("too big" in body["error"] or "too large" in body["error"])
+    assert small.status_code == 200 and small.json()["rows"] == [[1000]]
+
+
+@needs_datasette
+def test_no_arbitrary_sql_off_loopback_unless_allowed(sample_db):
+    from extractor.serve import is_loopback, make_datasette
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+    async def go(allow):
+        import httpx
+
+        ds = make_datasette(sample_db, allow_sql=allow)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=ds.app()), base_url="http://127.0.0.1") as c:
+            return {p: (await c.get(p)).status_code for p in (
+                "/kehoach.json?sql=select+1", "/kehoach/targets", "/kehoach/targets?_facet=province",
+                "/kehoach/search.json?q=nuoc+sach", "/-/search?q=nuoc+sach", "/-/review")}
+
+    closed = run(go(False))
+    assert closed["/kehoach.json?sql=select+1"] == 403
+    assert all(code == 200 for path, code in closed.items() if "sql=" not in path), closed
+    assert run(go(True))["/kehoach.json?sql=select+1"] == 200
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@needs_datasette
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to measure memory")
+def test_randomblob_on_a_real_server_stays_small(sample_db, tmp_path):
+    """`kehoach serve` as a process: a 1 GB randomblob is refused with a clear error and the
+    server's memory stays under a few hundred MB."""
+    import json
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-c", "from extractor.cli import app; app()", "serve", "--db", str(sample_db),
+           "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        peak = 0.0
+        for sql in ("select randomblob(1000000000)", "select zeroblob(1000000000)",
+                    "select randomblob(60000000) from records"):
+            url = base + "/kehoach.json?" + urllib.parse.urlencode({"sql": sql})
+            try:
+                urllib.request.urlopen(url, timeout=60)
+                raise AssertionError(f"{sql} answered 200")
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 400
+                body = json.loads(exc.read())
+                assert "too big" in body["error"] or "too large" in body["error"], body
+            peak = max(peak, _rss_mb(proc.pid))
+        assert peak < 400, f"server grew to {peak:.0f} MB"
+        assert proc.poll() is None  # still serving
+        assert urllib.request.urlopen(base + "/-/review", timeout=30).status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)

@@ -32,7 +32,7 @@ def search(
     district: Optional[str] = typer.Option(None, "--district", help="District (accents optional)."),
     topic: Optional[str] = typer.Option(None, "--topic", help="Record topic (environment, health ...)."),
     year: Optional[int] = typer.Option(None, "--year", help="Target year (or a deadline's year)."),
-    rtype: Optional[str] = typer.Option(None, "--type", help="target, deadline, assignment, funding or section."),
+    rtype: Optional[str] = typer.Option(None, "--type", help="target, status (a result achieved), deadline, assignment, funding or section."),
     db: Optional[Path] = typer.Option(None, "--db", help="Database file [default: $KEHOACH_DB or output/kehoach.db]."),
     as_json: bool = typer.Option(False, "--json", help='Print {"results": [...]} as JSON.'),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="Most results shown."),

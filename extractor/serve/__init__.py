@@ -46,6 +46,11 @@ def register_plugin() -> None:
 
     if pm.get_plugin(PLUGIN_NAME) is None and not pm.is_registered(plugin):
         pm.register(plugin, name=PLUGIN_NAME)
+    # Datasette's own exception handler prints a traceback for every 404; ours answers
+    # 404s plainly and hands every other exception to it (plugin.handle_exception).
+    default = pm.get_plugin("datasette.handle_exception")
+    if default is not None:
+        pm.unregister(default)
 
 
 def is_loopback(host: str) -> bool:

@@ -61,7 +61,9 @@ def handle_exception(datasette, request, exception):
             datasette, request, 400, "Truy vấn quá lớn / Query too large",
             "This query needs more memory than the server allows (KEHOACH_SERVE_HEAP_MB); "
             "select fewer or smaller values.")
-    return None
+    from datasette import handle_exception as default  # tracebacks for real errors
+
+    return default.handle_exception(datasette, request, exception)
 
 
 def _plain_error(datasette, request, status: int, title: str, message: str):
