@@ -119,3 +119,21 @@ def test_export_parquet_needs_a_file(sample):
     result = CliRunner().invoke(app, ["export", "--db", str(sample), "--table", "flags", "--format", "parquet"])
     assert result.exit_code == 2
     assert "--out" in result.output
+
+
+def test_report_charts_inline_svg_or_a_note(sample, tmp_path, monkeypatch):
+    from extractor import charts
+
+    if charts.available():
+        html = render_report(open_db(sample))
+        figs = re.findall(r'<figure class="chart[^"]*" data-group="[^"]*"><svg.*?</svg></figure>', html, re.S)
+        assert figs, "no chart in the report"
+        assert not re.search(r'<svg[^>]*xmlns="http', html)
+        # the planted 50% against 80% is drawn, its bar in the error colour
+        data = charts.family_data(open_db(sample), next(open_db(sample).query(
+            "SELECT d.id FROM documents d JOIN sources s ON s.id = d.source_id WHERE s.name = '99_mau_huyen.txt'"))["id"])
+        values = {(p["finding"], p["value"]) for p in data}
+        assert (charts.PARENT, 80.0) in values and (charts.SEVERITY_LABELS["error"], 50.0) in values
+    monkeypatch.setattr(charts, "available", lambda: False)
+    html = render_report(open_db(sample))
+    assert "<svg" not in html and "vl-convert-python" in html  # works without, and says why

@@ -171,3 +171,38 @@ def test_sample_corpus_nuoc_sach(tmp_path):
     assert hits and all(h["type"] == "target" for h in hits)
     assert all("nước sạch" in h["quote"].lower() for h in hits if h["match"] != "words")
     assert any(h["unit"] == "%" for h in hits)
+
+
+def test_one_result_per_record_each_with_its_own_figure(tmp_path):
+    """A sentence with two figures: two results, each highlighting its own figure; the
+    record the query words are about comes first, and the match is said in words."""
+    from extractor.serve.passages import highlight_record
+
+    database = store.open_db(tmp_path / "two.db")
+    t = ("ỦY BAN NHÂN DÂN HUYỆN MẪU SƠN\nKẾ HOẠCH\nI. MỤC TIÊU\n"
+         "- Thu nhập bình quân đạt 34 triệu đồng/người/năm; tỷ lệ hộ nghèo giảm còn dưới 3%.\n")
+    sentence = "- Thu nhập bình quân đạt 34 triệu đồng/người/năm; tỷ lệ hộ nghèo giảm còn dưới 3%."
+    q = _q(t, sentence)
+    income_at = t.index("34 triệu")
+    poor_at = t.index("3%.")
+    doc = _doc(t, {"doc_type": "KẾ HOẠCH", "number": "5/KH-UBND", "level": "huyen", "district": "Mẫu Sơn"}, [
+        Target(value=34, unit="triệu đồng/người/năm", topic="income_labour", value_text="34 triệu",
+               value_start=income_at, value_end=income_at + len("34 triệu"), **q),
+        Target(value=3, unit="%", comparator="<=", topic="poverty_housing", value_text="3%",
+               value_start=poor_at, value_end=poor_at + 2, **q),
+    ])
+    store.store_documents(database, {"path": str(tmp_path / "h.txt"), "sha256": "c"}, [doc])
+    hits = search(database, "ho ngheo")
+    assert len(hits) == 2 and len({h["record_id"] for h in hits}) == 2
+    assert [h["value"] for h in hits] == [3, 34]  # the poverty figure first
+    assert hits[0]["about_figure"] and not hits[1]["about_figure"]
+    assert "not about this figure" in hits[1]["match_explained"]
+    assert "diacritics" in hits[0]["match_explained"]
+    html = [str(highlight_record(h["quote"], h["start"], h["value_start"], h["value_end"], "ho ngheo")) for h in hits]
+    assert '<b class="fig focus">3%</b>' in html[0] and "34 triệu" in html[0] and 'focus">34' not in html[0]
+    assert '<b class="fig focus">34 triệu</b>' in html[1] and 'focus">3%' not in html[1]
+    assert html[0].count('<mark class="hit">') == 2  # hộ, nghèo
+    # the command line prints the explanation, not a bare keyword
+    result = CliRunner().invoke(app, ["search", "ho ngheo", "--db", str(tmp_path / "two.db")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "not about this figure" in result.output
