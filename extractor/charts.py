@@ -226,12 +226,42 @@ def to_svg(chart) -> str:
         ' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
 
 
+_CACHE: dict[tuple, list[dict]] = {}
+_CACHE_MAX = 256
+
+
+def _signature(conn) -> tuple:
+    """Changes whenever records or findings change (a re-ingest, a re-check)."""
+    try:
+        return tuple(conn.execute(
+            "SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM records), "
+            "(SELECT COUNT(*) || ':' || COALESCE(MAX(last_seen), '') || ':' || COALESCE(SUM(status = 'open'), 0) "
+            "FROM flags), (SELECT COUNT(*) || ':' || COALESCE(SUM(parent_id), 0) FROM documents)").fetchone())
+    except sqlite3.OperationalError:
+        return ()
+
+
 def family_charts(db: Any, doc_id: int, limit: int = MAX_CHARTS) -> list[dict]:
     """One chart per content area (``topic``): for each indicator, the parent's figure and
     each child's side by side.  ``[{"title", "svg", "points"}]``; [] when there is nothing to
-    compare or the chart libraries are missing."""
+    compare or the chart libraries are missing.  Rendered charts are cached until the
+    database's records, findings or links change."""
     if not available():
         return []
+    conn = _conn(db)
+    path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    key = (path, doc_id, limit, _signature(conn))
+    if path and key in _CACHE:
+        return _CACHE[key]
+    out = _family_charts(conn, doc_id, limit)
+    if path:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = out
+    return out
+
+
+def _family_charts(db: Any, doc_id: int, limit: int) -> list[dict]:
     points = family_data(db, doc_id)
     groups: dict[str, list[dict]] = {}
     for p in points:

@@ -143,3 +143,26 @@ def test_demo_keeps_its_own_database(tmp_path):
     demo = open_db(tmp_path / "output" / "demo.db", must_exist=True)
     names = {r["name"] for r in demo.query("SELECT name FROM sources")}
     assert names == {p.name for p in (ROOT / "corpora" / "plans").iterdir() if p.is_file()}
+
+
+def test_check_progress_appears_only_when_slow():
+    import io
+    import time
+
+    from rich.console import Console
+
+    from extractor.delayed_progress import delayed_progress
+
+    def run(seconds: float) -> str:
+        buf = io.StringIO()
+        console = Console(file=buf, force_terminal=True, width=100)
+        with delayed_progress("cross-checking plans", total=2, delay=0.2, console=console) as step:
+            time.sleep(seconds)
+            step("storing findings")
+            time.sleep(seconds)
+            step()
+        return buf.getvalue()
+
+    assert "cross-checking" not in run(0.0)
+    slow = run(0.4)
+    assert "cross-checking plans" in slow or "storing findings" in slow

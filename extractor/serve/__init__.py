@@ -121,8 +121,11 @@ def serve(
     loopback address and False elsewhere.  A busy port is a ``KehoachError``."""
     import uvicorn
 
+    from .limits import enable_heap_limit
+
     if allow_sql is None:
         allow_sql = is_loopback(host)
+    enable_heap_limit()  # this process only serves: cap SQLite's heap for all of it
     ds = make_datasette(db, allow_sql=allow_sql)  # Datasette runs its startup hooks on the first request
     check_port(host, port)
     config = uvicorn.Config(ds.app(), host=host, port=port, log_level=log_level, lifespan="on")

@@ -6,7 +6,8 @@
 Three caps, each a setting (environment variable) with a sane default:
 
 ``KEHOACH_SERVE_HEAP_MB`` (256)
-    ``PRAGMA hard_heap_limit``: all of SQLite's memory in the server process.  A query
+    ``PRAGMA hard_heap_limit``: all of SQLite's memory in the server process (set by
+    ``kehoach serve`` only: it is process-wide).  A query
     that needs more fails with "out of memory" (shown as a clear error, see
     ``plugin.handle_exception``) instead of growing the process.  Needs SQLite >= 3.31.
 ``KEHOACH_SERVE_VALUE_MB`` (64)
@@ -80,9 +81,21 @@ def counting_row_factory(limit: int):
     return factory
 
 
+_heap_limit = False
+
+
+def enable_heap_limit() -> bool:
+    """Turn on the process-wide heap cap for the connections opened from now on (called by
+    ``serve``, the process that only serves; not in a process doing other SQLite work)."""
+    global _heap_limit
+    _heap_limit = heap_limit_supported()
+    return _heap_limit
+
+
 def apply_limits(conn: sqlite3.Connection) -> None:
-    """Cap SQLite's heap (process-wide), the size of one value and of one query's result."""
-    if heap_limit_supported():
+    """Cap the size of one value and of one query's result on ``conn``, and SQLite's heap
+    (process-wide) when ``enable_heap_limit`` was called."""
+    if _heap_limit:
         conn.execute(f"PRAGMA hard_heap_limit = {heap_bytes()}")
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, value_bytes())
     conn.row_factory = counting_row_factory(response_bytes())

@@ -41,6 +41,7 @@ SEVERITY_SQL = "CASE {col} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 WHEN 'info'
 MAX_FLAGS = 500
 WINDOW = 300
 WHO_COOKIE = "kehoach_who"
+CHART_PLANS = 10  # plans (in page order) whose charts are drawn on one review page
 REVIEW_WAIT = 20.0  # seconds a decision waits for another writer before the page says so
 
 
@@ -161,7 +162,7 @@ async def _charts(datasette, db, doc_ids: list[int]) -> dict[int, dict]:
         return {i: {"charts": [], "note": charts.MISSING_NOTE} for i in doc_ids}
 
     def build(conn):
-        return {i: {"charts": charts.family_charts(conn, i, limit=6), "note": None} for i in doc_ids[:20]}
+        return {i: {"charts": charts.family_charts(conn, i, limit=6), "note": None} for i in doc_ids[:CHART_PLANS]}
 
     return await db.execute_fn(build)
 
