@@ -23,13 +23,14 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Iterable, Optional
 
-SEVERITY_COLORS = {"error": "#c53030", "warning": "#d69e2e", "info": "#3182ce"}
+SEVERITY_COLORS = {"error": "#c53030", "warning": "#d69e2e", "info": "#63b3ed"}
 PARENT = "Cấp trên / Parent"
 PLAN = "Không có cảnh báo / No finding"
 SEVERITY_LABELS = {"error": "Lỗi / Error", "warning": "Cảnh báo / Warning", "info": "Thông tin / Info"}
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 MAX_CHARTS = 12
-LABEL_CHARS = 38
+LABEL_CHARS = 90
+FACET_WIDTH = 190  # pixels per indicator panel; its title is cut to this width
 
 
 def available() -> bool:
@@ -108,15 +109,15 @@ def _pick(recs: list[dict]) -> dict:
 def _by_indicator(parent: dict, children: list[dict], recs: list[dict], flags: list[dict]) -> list[dict]:
     by_key: dict[str, dict[int, list[dict]]] = {}
     for r in recs:
-        if r["indicator"]:
-            by_key.setdefault(r["indicator"], {}).setdefault(r["document_id"], []).append(r)
+        if r["indicator"]:  # one indicator in one unit: 80% and 8 xã are not one bar chart
+            by_key.setdefault((r["indicator"], r["unit"]), {}).setdefault(r["document_id"], []).append(r)
     points = []
     child_ids = {c["id"] for c in children}
     for key, per_doc in by_key.items():
         if parent["id"] not in per_doc or not child_ids & per_doc.keys():
             continue
         p = _pick(per_doc[parent["id"]])
-        label = _short(p["indicator_name"] or key) + (f" ({p['unit']})" if p["unit"] else "")
+        label = _short(p["indicator_name"] or key[0]) + (f" ({p['unit']})" if p["unit"] else "")
         group = p["topic"] or "other"
         points.append(_point(group, label, parent, p, None))
         for c in children:
@@ -197,7 +198,7 @@ def _chart(points: list[dict], title: str, x: str, columns: Optional[str]):
     import altair as alt
 
     domain = [PARENT, SEVERITY_LABELS["error"], SEVERITY_LABELS["warning"], SEVERITY_LABELS["info"], PLAN]
-    palette = ["#718096", SEVERITY_COLORS["error"], SEVERITY_COLORS["warning"], SEVERITY_COLORS["info"], "#2b6cb0"]
+    palette = ["#718096", SEVERITY_COLORS["error"], SEVERITY_COLORS["warning"], SEVERITY_COLORS["info"], "#38a169"]
     used = {p["finding"] for p in points}
     present = [d for d in domain if d in used]  # the legend names only the colours drawn
     colors = [c for d, c in zip(domain, palette) if d in used]
@@ -207,11 +208,11 @@ def _chart(points: list[dict], title: str, x: str, columns: Optional[str]):
         color=alt.Color("finding:N", title=None, scale=alt.Scale(domain=present, range=colors),
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=200)),
         tooltip=["plan:N", "indicator:N", "value:Q", "year:O", "finding:N"],
-    ).properties(width=alt.Step(26), height=120)
+    ).properties(width=FACET_WIDTH if columns else alt.Step(26), height=120)
     if columns:
-        base = base.facet(column=alt.Column(f"{columns}:N", title=None,
-                                            header=alt.Header(labelLimit=200, labelFontSize=11)),
-                          columns=4).resolve_scale(y="independent", x="independent")
+        base = base.facet(facet=alt.Facet(f"{columns}:N", title=None,
+                                          header=alt.Header(labelLimit=FACET_WIDTH, labelFontSize=11)),
+                          columns=3).resolve_scale(y="independent", x="independent")
     return base.properties(title=alt.Title(title, fontSize=12, anchor="start"))
 
 
@@ -282,16 +283,16 @@ def province_data(db: Any, province: str) -> dict[str, list[dict]]:
         return {}
     ids = [d["id"] for d in docs]
     recs, flags = _targets(conn, ids), _flags(conn, ids)
-    by_key: dict[str, dict[int, list[dict]]] = {}
+    by_key: dict[tuple, dict[int, list[dict]]] = {}
     for r in recs:
         if r["indicator"]:
-            by_key.setdefault(r["indicator"], {}).setdefault(r["document_id"], []).append(r)
+            by_key.setdefault((r["indicator"], r["unit"]), {}).setdefault(r["document_id"], []).append(r)
     out: dict[str, list[dict]] = {}
     for key, per_doc in sorted(by_key.items(), key=lambda kv: -len(kv[1])):
         if len(per_doc) < 2:
             continue
         first = _pick(next(iter(per_doc.values())))
-        label = _short(first["indicator_name"] or key, 60) + (f" ({first['unit']})" if first["unit"] else "")
+        label = _short(first["indicator_name"] or key[0], 60) + (f" ({first['unit']})" if first["unit"] else "")
         pts = []
         for d in docs:
             if d["id"] in per_doc:
