@@ -208,6 +208,12 @@ def test_metadata_titles_facets_queries():
         assert db["queries"][name]["sql"] and " / " in db["queries"][name]["title"]
     assert "parent_id" in db["queries"]["plan_beside_parent"]["sql"]
     assert "Chỉ tiêu" in db["tables"]["targets"]["title"] and "Targets" in db["tables"]["targets"]["title"]
+    # researchers start from place, level, file, topic / indicator and year
+    for table in ("targets", "results", "deadlines", "funding"):
+        assert db["tables"][table]["facets"][:3] == ["province", "level", "source"], table
+    assert {"indicator", "year"} <= set(db["tables"]["targets"]["facets"][:6])
+    for table in ("targets", "results", "deadlines", "assignments", "funding"):
+        assert f'href="/kehoach/{table}"' in md["description_html"]
 
 
 @needs_datasette
@@ -221,6 +227,10 @@ def test_pages_answer_200(sample_db):
                 assert r.status_code == 200, (path, r.status_code, r.text[:500])
             home = (await client.get("/")).text
             assert "Review flags" in home
+            assert 'href="/kehoach/targets"' in home and 'href="/kehoach/deadlines"' in home
+            table = (await client.get("/kehoach/targets?_facet=province")).text
+            assert 'data-column="province"' in table and "kh-column-descriptions" in table  # folded by script
+            assert "/-/kehoach.css" in table
             r = await client.get("/-/doc/999999")
             assert r.status_code == 404
 
