@@ -616,3 +616,30 @@ def test_randomblob_on_a_real_server_stays_small(sample_db, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+@needs_datasette
+def test_query_over_the_heap_cap_is_a_clear_400(sample_db, monkeypatch):
+    import sqlite3
+
+    from extractor.serve import limits
+
+    if not limits.heap_limit_supported():
+        pytest.skip(f"SQLite {sqlite3.sqlite_version} has no hard_heap_limit")
+    monkeypatch.setenv("KEHOACH_SERVE_HEAP_MB", "16")
+    limits.enable_heap_limit()
+    try:
+        async def go():
+            ds, client = client_for(sample_db)
+            async with client:
+                big = await client.get("/kehoach.json", params={"sql": "select randomblob(40000000)"})
+                ok = await client.get("/kehoach.json", params={"sql": "select 1"})
+                return big, ok
+
+        big, ok = run(go())
+    finally:
+        monkeypatch.setattr(limits, "_heap_limit", False)
+        sqlite3.connect(":memory:").execute("PRAGMA hard_heap_limit = 0")  # process-wide: lift it again
+    assert big.status_code == 400, big.text[:300]
+    assert "more memory than the server allows" in big.json()["error"]
+    assert ok.status_code == 200
