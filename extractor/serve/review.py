@@ -21,21 +21,10 @@ from urllib.parse import quote, unquote, urlencode
 
 from datasette.utils.asgi import Response
 
+from ..report import DECISIONS, REVIEW_STATES, STATUSES, flag_state
 from .metadata import REVIEW_STATUS_SQL
 from .passages import in_context, message_vi, plan_label
 
-DECISIONS = {
-    "accept": "Xác nhận / Accepted",
-    "dismiss": "Bác bỏ / Dismissed",
-    "comment": "Ghi chú / Comment",
-}
-REVIEW_STATES = {
-    "unreviewed": "Chưa xem xét / Unreviewed",
-    "accept": DECISIONS["accept"],
-    "dismiss": DECISIONS["dismiss"],
-    "comment": "Chỉ có ghi chú / Comments only",
-}
-STATUSES = {"open": "Đang mở / Open", "resolved": "Đã hết / Resolved"}
 SEVERITIES = {"error": "Lỗi / Errors", "warning": "Cảnh báo / Warnings", "info": "Thông tin / Info"}
 SEVERITY_SQL = "CASE {col} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 WHEN 'info' THEN 2 ELSE 3 END"
 MAX_FLAGS = 500
@@ -43,17 +32,6 @@ WINDOW = 300
 WHO_COOKIE = "kehoach_who"
 CHART_PLANS = 10  # plans (in page order) whose charts are drawn on one review page
 REVIEW_WAIT = 20.0  # seconds a decision waits for another writer before the page says so
-
-
-def flag_state(status: Optional[str], review: str) -> tuple[str, str]:
-    """(css key, label) of a finding's state: a decision replaces "open"."""
-    if status == "resolved":
-        return "resolved", STATUSES["resolved"] + (f" · {REVIEW_STATES[review]}" if review != "unreviewed" else "")
-    if review in ("accept", "dismiss"):
-        return review, REVIEW_STATES[review]
-    if review == "comment":
-        return "comment", "Đang mở, có ghi chú / Open, commented"
-    return "open", STATUSES["open"]
 
 
 async def _rows(db, sql: str, params: Any = None) -> list[dict]:
