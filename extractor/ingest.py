@@ -2,16 +2,19 @@
 
     from extractor.ingest import ingest_paths
     summary = ingest_paths(["plans/"], db="output/kehoach.db", workers=2)
-    summary.exit_code        # 0 when every file was ingested or unchanged, 2 otherwise
+    summary.exit_code        # 0 when every file was ingested or unchanged, 2 when some failed,
+                             # 130 / 143 when SIGINT / SIGTERM stopped the batch
 
 Steps
 -----
-1. ``collect_files``: files and folders (recursive; hidden files and folders,
-   ``*.db`` files and Office lock files ``~$*`` are skipped).
+1. ``collect``: files and folders (recursive; hidden files and folders,
+   ``*.db`` files and Office lock files ``~$*`` are skipped; a symbolic link is
+   followed only when it leads inside the folders given, the others get a
+   ``skipped`` row saying why).
 2. Plan (main process): each file is checked (type, empty, size limit) and
    hashed (sha256).  A file whose content is already stored is ``skipped``
    ("unchanged") without being read.  Checks that fail give a ``failed`` row.
-3. Extract: ``read_file`` + ``extract_raw`` for the rest, in a process pool
+3. Extract: ``read_file`` + ``extract_raw`` for the rest (``extractor.worker``), in a process pool
    (``workers`` >= 1; each worker is replaced after ``max_tasks_per_child`` files
    so memory stays flat) or in this process (``workers`` = 0).  Each file has a
    time limit (``Settings.time_limit``): a worker over it is killed and the file
@@ -24,7 +27,14 @@ Steps
 One bad file never stops the batch.  A file with no recognisable plan (an
 English memo, say) is stored as ``ok`` with whatever documents the pipeline
 returns (``doc_type`` null) and a warning in ``sources.warnings``
-("no plan found ...").
+("no plan found ..."); the batch summary lists it.
+
+Signals: SIGINT (Ctrl-C) and SIGTERM stop the batch at once, or, when a file's
+transaction is open, right after it commits; the workers are killed (never a
+``shutdown(wait=True)`` on a broken pool), no file gets a failed row for it, and
+``summary.interrupted`` names the signal.  Several batches, ``check`` and the
+review page may write to one database at the same time: every write is a
+``store.write_transaction`` (``BEGIN IMMEDIATE``, bounded wait).
 """
 
 from __future__ import annotations
@@ -37,7 +47,6 @@ import queue
 import signal
 import threading
 import time
-import traceback
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -48,19 +57,25 @@ from typing import Any, Iterable, Optional, Union
 import sqlite_utils
 
 from . import store
-from .errors import KehoachError
 from .settings import Settings, load_settings
+from .worker import (  # noqa: F401  (re-exported: extractor.executors, tests)
+    FILE_DISAPPEARED,
+    NO_PLAN,
+    TIME_LIMIT,
+    _extract_here,
+    _init_worker,
+    _TimeLimit,
+    extract_file,
+    limit_memory,
+)
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf", ".html", ".htm")
 SKIPPED_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3")
 
 # Messages are "Vietnamese / English", like the readers' (extractor.read).
-FILE_DISAPPEARED = "tệp đã bị xoá hoặc chuyển đi / file disappeared"
 FILE_NOT_FOUND = "không tìm thấy tệp / file not found"
-TIME_LIMIT = "quá thời gian / time limit"
 UNCHANGED = "không đổi / unchanged"
 OUTSIDE_LINK = "liên kết ra ngoài thư mục / symbolic link to {target}, outside the folders given: not followed"
-NO_PLAN = "no plan found"
 
 
 @dataclass
@@ -191,154 +206,7 @@ def _mb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
-# --------------------------------------------------------------------------- extracting (worker side)
-
-_START_QUEUE = None  # set in pool workers: (job token, start time) is put here when a file starts
-_MEMORY_MB = 0  # set in pool workers: their address-space limit
-
-
-def _init_worker(start_queue, main_pid: Optional[int] = None, memory_mb: int = 0) -> None:  # pragma: no cover
-    """Runs first in every pool worker (its parent is the forkserver, not the batch)."""
-    global _START_QUEUE, _MEMORY_MB
-    _START_QUEUE = start_queue
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if main_pid:
-        _die_with(main_pid)
-    if memory_mb:
-        _MEMORY_MB = memory_mb
-        limit_memory(memory_mb)
-
-
-def limit_memory(memory_mb: int) -> None:
-    """Cap this process's address space (RLIMIT_AS): past it allocations raise MemoryError."""
-    try:
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        want = memory_mb * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            want = min(want, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
-    except (ImportError, ValueError, OSError):  # pragma: no cover - not on this platform
-        pass
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            state = fh.read().rsplit(b")", 1)[1].split()[0]
-        return state not in (b"Z", b"X")  # a zombie is a dead batch not yet reaped
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel
-        try:
-            os.kill(pid, 0)
-            return True
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-
-
-def _die_with(main_pid: int, every: float = 0.5) -> None:
-    """End this worker when the batch process is gone (killed with -9, say).
-
-    A pool worker's parent is the forkserver, which itself only exits when every
-    worker has gone, so neither would ever notice on its own: a daemon thread
-    watches the batch's pid."""
-
-    def watch() -> None:
-        while _alive(main_pid):
-            time.sleep(every)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="kehoach-parent-watch", daemon=True).start()
-
-
-def _too_large(memory_mb: int) -> str:
-    return (f"tệp quá lớn để đọc / file too large to read within {memory_mb} MB of memory "
-            "(setting KEHOACH_MAX_MEMORY_MB)")
-
-
-def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: Any = None,
-                 max_chars: Optional[int] = None) -> dict:
-    """Read and extract one file; never raises.
-
-    ``max_chars`` (default ``Settings.max_chars``) caps the characters read.
-    Returns ``{"docs": [...], "format", "encoding", "ocr", "pages", "warnings",
-    "seconds_read", "seconds_extract"}`` or ``{"error": message}``."""
-    if _START_QUEUE is not None and token is not None:
-        try:
-            _START_QUEUE.put((token, time.time()))
-        except Exception:  # pragma: no cover
-            pass
-    try:
-        from extractor.pipeline import extract_raw
-        from extractor.read import read_file
-
-        if max_chars is None:
-            max_chars = load_settings().max_chars
-        t0 = time.perf_counter()
-        raw = read_file(path, max_bytes=max_bytes, max_pages=max_pages, ocr=ocr, max_chars=max_chars)
-        t1 = time.perf_counter()
-        docs = extract_raw(raw)
-        t2 = time.perf_counter()
-    except (KehoachError, _TimeLimit) as exc:
-        return {"error": str(exc) or type(exc).__name__}
-    except FileNotFoundError:
-        return {"error": FILE_DISAPPEARED}
-    except MemoryError:
-        if _MEMORY_MB:
-            return {"error": _too_large(_MEMORY_MB)}
-        return {"error": "hết bộ nhớ / out of memory while reading the file"}
-    except Exception as exc:  # a bug: keep the batch going, say where
-        tb = traceback.extract_tb(exc.__traceback__)
-        where = f" ({tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
-        return {"error": f"lỗi chương trình / internal error: {type(exc).__name__}: {exc}{where}"}
-    warnings = list(raw.warnings or [])
-    if not docs:
-        warnings.append("no plan found: the pipeline found no document in this file")
-    elif all(d.meta.doc_type is None for d in docs):
-        warnings.append("no plan found: no document type recognised")
-    return {
-        "docs": docs,
-        "format": raw.format,
-        "encoding": raw.encoding,
-        "ocr": raw.ocr or any(d.ocr for d in docs),
-        "pages": raw.pages,
-        "warnings": warnings,
-        "seconds_read": round(t1 - t0, 4),
-        "seconds_extract": round(t2 - t1, 4),
-    }
-
-
-class _TimeLimit(BaseException):
-    """Raised by SIGALRM in ``_extract_here``; a BaseException so that readers'
-    ``except Exception`` blocks do not swallow it."""
-
-
-def _extract_here(path: str, settings: Settings) -> dict:
-    """``extract_file`` in this process, with the time limit (SIGALRM) when possible."""
-    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    if not use_alarm:
-        return extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr, max_chars=settings.max_chars)
-
-    def on_alarm(signum, frame):
-        raise _TimeLimit(TIME_LIMIT)
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, settings.time_limit)
-    try:
-        result = extract_file(path, settings.max_bytes, settings.max_pages, settings.ocr, max_chars=settings.max_chars)
-    except _TimeLimit:  # raised outside extract_file's own try
-        result = {"error": TIME_LIMIT}
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-    if result.get("error") == TIME_LIMIT:
-        result["error"] = f"{TIME_LIMIT}: reading and extracting took over {settings.time_limit:g} s (KEHOACH_TIME_LIMIT)"
-    return result
+# the per-file work (worker side) is in extractor.worker; the display in extractor.ingest_display
 
 
 # --------------------------------------------------------------------------- the batch
@@ -679,74 +547,4 @@ def _signals(handler):
             signal.signal(sig, h)
 
 
-# --------------------------------------------------------------------------- display
-
-
-def make_progress(console=None):
-    """A Rich progress bar: files done / total and pages per second."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
-    from rich.text import Text
-
-    class PagesPerSecond(ProgressColumn):
-        def render(self, task) -> Text:
-            elapsed = task.elapsed or 0
-            pages = task.fields.get("pages", 0)
-            rate = pages / elapsed if elapsed > 0 else 0.0
-            return Text(f"{pages} pages, {rate:.1f} pages/s", style="progress.data.speed")
-
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files"),
-        PagesPerSecond(),
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
-def print_summary(summary: IngestSummary, console=None) -> None:
-    """The table printed after a batch: counts, then each failure with its reason."""
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    counts = Table(title=f"kehoach ingest: {len(summary.results)} files in {summary.seconds:.1f} s")
-    counts.add_column("result")
-    counts.add_column("files", justify="right")
-    counts.add_column("documents", justify="right")
-    counts.add_row("ingested", str(len(summary.ingested)), str(sum(r.documents for r in summary.ingested)))
-    counts.add_row("unchanged", str(len(summary.unchanged)), "")
-    if summary.skipped:
-        counts.add_row("skipped", str(len(summary.skipped)), "", style="yellow")
-    counts.add_row("failed", str(len(summary.failed)), "", style="red" if summary.failed else None)
-    if summary.no_plan:
-        counts.add_row("stored, no plan found", str(len(summary.no_plan)), "", style="yellow")
-    if summary.interrupted:
-        counts.add_row("not done (interrupted)", str(summary.not_done), "", style="red")
-    console.print(counts)
-    cwd = Path.cwd()
-
-    def listing(title: str, rows: list[FileResult], why) -> None:
-        if not rows:
-            return
-        table = Table(title=title, show_lines=False)
-        table.add_column("file", overflow="fold")
-        table.add_column("reason", overflow="fold")
-        for r in rows:
-            shown = Path(r.path)
-            if shown.is_relative_to(cwd):
-                shown = shown.relative_to(cwd)
-            table.add_row(str(shown), why(r))
-        console.print(table)
-
-    listing("failed files", summary.failed, lambda r: r.error or "")
-    listing("skipped files", summary.skipped, lambda r: r.error or "")
-    listing("files with no plan (stored; see sources.warnings)", summary.no_plan,
-            lambda r: "; ".join(w for w in r.warnings if w.startswith(NO_PLAN)))
-    if summary.interrupted:
-        console.print(
-            f"[bold red]interrupted ({summary.interrupted})[/bold red]: the batch stopped with "
-            f"{summary.not_done} of {summary.files} files not done; nothing is half-written. "
-            "Run the same command again to resume: files already stored are skipped as unchanged."
-        )
+from .ingest_display import make_progress, print_summary  # noqa: E402  (re-exported)
