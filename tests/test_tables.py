@@ -367,3 +367,22 @@ def test_unruled_pdf_table_read_from_its_layout(tmp_path):
     assert [b["year"] for b in funding[0].breakdown] == [2021, 2022, 2023, 2024, 2025]
     for f in funding:
         assert doc.text[f.value_start:f.value_end] == f.amount_text
+
+
+@pytest.mark.parametrize("caption, header, cell, amount", [
+    ("ĐVT: triệu đồng", "Kinh phí", "1.250,5", 1_250_500_000),
+    ("Đơn vị tính: tỷ đồng", "Kinh phí", "12,5", 12_500_000_000),
+    ("Bảng kinh phí", "Số tiền (đồng)", "350.000.000", 350_000_000),
+    ("Bảng kinh phí", "Kinh phí (triệu đồng)", "800", 800_000_000),
+    ("Bảng kinh phí", "Kinh phí", "2,5 tỷ đồng", 2_500_000_000),
+])
+def test_scale_from_caption_header_or_cell(tmp_path, caption, header, cell, amount):
+    rows = [["TT", "Nội dung", header], ["1", "Cứng hóa đường giao thông nội đồng", cell],
+            ["2", "Nâng cấp nhà văn hóa thôn", cell]]
+    lines = HEAD + MIDDLE + [caption] + ["| " + " | ".join(r) + " |" for r in rows] + TAIL
+    path = tmp_path / "kp.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    funding = [r for r in _records(path).records if r.type == "funding"]
+    assert [(f.amount_vnd, f.role, f.purpose) for f in funding] == [
+        (amount, "item", "Cứng hóa đường giao thông nội đồng"), (amount, "item", "Nâng cấp nhà văn hóa thôn")]
+    assert all(f.amount_text == cell for f in funding)
