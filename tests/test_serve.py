@@ -618,28 +618,40 @@ def test_randomblob_on_a_real_server_stays_small(sample_db, tmp_path):
         proc.wait(timeout=15)
 
 
+HEAP_PROBE = """
+import asyncio, json, sys
+import httpx
+from extractor.serve import limits, make_datasette
+limits.enable_heap_limit()
+ds = make_datasette(sys.argv[1])
+async def go():
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=ds.app()), base_url="http://127.0.0.1") as c:
+        big = await c.get("/kehoach.json", params={"sql": "select randomblob(40000000)"})
+        ok = await c.get("/kehoach.json", params={"sql": "select 1"})
+        print(json.dumps([big.status_code, big.json(), ok.status_code]))
+asyncio.run(go())
+"""
+
+
 @needs_datasette
-def test_query_over_the_heap_cap_is_a_clear_400(sample_db, monkeypatch):
+def test_query_over_the_heap_cap_is_a_clear_400(sample_db):
+    """In a process of its own (the cap is process-wide): a query needing more than
+    KEHOACH_SERVE_HEAP_MB gets a 400 that says why, and the next query works."""
+    import json
+    import os
     import sqlite3
+    import subprocess
+    import sys
 
     from extractor.serve import limits
 
     if not limits.heap_limit_supported():
         pytest.skip(f"SQLite {sqlite3.sqlite_version} has no hard_heap_limit")
-    monkeypatch.setenv("KEHOACH_SERVE_HEAP_MB", "16")
-    limits.enable_heap_limit()
-    try:
-        async def go():
-            ds, client = client_for(sample_db)
-            async with client:
-                big = await client.get("/kehoach.json", params={"sql": "select randomblob(40000000)"})
-                ok = await client.get("/kehoach.json", params={"sql": "select 1"})
-                return big, ok
-
-        big, ok = run(go())
-    finally:
-        monkeypatch.setattr(limits, "_heap_limit", False)
-        sqlite3.connect(":memory:").execute("PRAGMA hard_heap_limit = 0")  # process-wide: lift it again
-    assert big.status_code == 400, big.text[:300]
-    assert "more memory than the server allows" in big.json()["error"]
-    assert ok.status_code == 200
+    env = {**os.environ, "KEHOACH_SERVE_HEAP_MB": "16"}
+    proc = subprocess.run([sys.executable, "-c", HEAP_PROBE, str(sample_db)], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    big_status, big, ok_status = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert big_status == 400, big
+    assert "more memory than the server allows" in big["error"]
+    assert ok_status == 200
