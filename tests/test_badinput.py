@@ -177,6 +177,22 @@ def test_bad_input_batch(batch, monkeypatch):
     odd_name = "Kế hoạch số \"69\" của 'xã' Sơn Kim.txt"
     (f / odd_name).write_text(PLAN.replace("65-KH/HU", "69-KH/HU"), encoding="utf-8")
     (f / "deleted.txt").write_text(PLAN.replace("65-KH/HU", "70-KH/HU"), encoding="utf-8")
+    web = "".join(f"<p class=MsoNormal>{line}</p>\n" for line in PLAN.replace("65-KH/HU", "71-KH/HU").split("\n"))
+    page = f"<html><head><title>x</title><style>p {{margin:0}}</style></head><body>\n{web}</body></html>\n"
+    (f / "web page.txt").write_text(page, encoding="utf-8")  # Word's "Save as Web Page", named .txt
+    (f / "web page.htm").write_text(page.replace("71-KH/HU", "72-KH/HU"), encoding="utf-8")
+    outside = folder.parent / "outside"
+    outside.mkdir()
+    (outside / "private.txt").write_text(PLAN.replace("65-KH/HU", "73-KH/HU"), encoding="utf-8")
+    (f / "link to private.txt").symlink_to(outside / "private.txt")
+    monkeypatch.setenv("KEHOACH_MAX_CHARS", "200000")
+    with zipfile.ZipFile(f / "expands.docx", "w", zipfile.ZIP_DEFLATED) as zf:  # passes the zip-bomb checks
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        rng = random.Random(0)
+        words = " ".join(f"xã{rng.randint(0, 10**6)}" for _ in range(40_000))
+        zf.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.'
+                    f'org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{words}</w:t></w:r></w:p>'
+                    '</w:body></w:document>')
 
     real_read = extractor.read.read_file
 
@@ -213,6 +229,10 @@ def test_bad_input_batch(batch, monkeypatch):
     failed_with("huge.txt", "too large", "KEHOACH_MAX_BYTES")
     failed_with("deleted.txt")
     assert status("deleted.txt")[1] == FILE_DISAPPEARED
+    failed_with("expands.docx", "characters", "KEHOACH_MAX_CHARS")
+    st, reason = status("link to private.txt")
+    assert st == "skipped" and "outside the folders given" in reason
+    assert not list(db.query("SELECT id FROM documents WHERE number = '73-KH/HU'"))
 
     if shutil.which("tesseract"):
         assert status("scan.pdf") == ("ok", ""), status("scan.pdf")
@@ -220,9 +240,15 @@ def test_bad_input_batch(batch, monkeypatch):
     else:
         failed_with("scan.pdf", "tesseract-ocr")
 
-    for name in ("tcvn3.txt", "nfd.txt", "hostile.txt", odd_name, "memo.txt"):
+    for name in ("tcvn3.txt", "nfd.txt", "hostile.txt", odd_name, "memo.txt", "web page.txt", "web page.htm"):
         assert status(name) == ("ok", ""), (name, status(name))
     assert rows["tcvn3.txt"]["encoding"] == "tcvn3"
+    for name, number in (("web page.txt", "71-KH/HU"), ("web page.htm", "72-KH/HU")):
+        assert rows[name]["format"] == "html"
+        (doc,) = db.query("SELECT d.* FROM documents d JOIN sources s ON s.id = d.source_id WHERE s.name = ?", [name])
+        assert doc["number"] == number and doc["doc_type"] == "KẾ HOẠCH" and "<p" not in doc["text"]
+    # the batch summary names the file with no plan, not only sources.warnings
+    assert [Path(r.path).name for r in summary.no_plan] == ["memo.txt"]
 
     st, reason = status("copy of ke hoach 65.txt")
     assert st == "skipped" and "unchanged" in reason
