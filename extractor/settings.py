@@ -30,7 +30,7 @@ class Settings(BaseModel):
         600.0, gt=0, description="seconds a write waits for another kehoach process writing to the same database"
     )
     max_chars: int = Field(
-        20_000_000, gt=0, description="most characters of text read from one file (counted while reading)"
+        5_000_000, gt=0, description="most characters of text read from one file (counted while reading)"
     )
     max_memory_mb: int = Field(
         3000, ge=0, description="memory (address space, MB) a worker process may use; 0 = no limit"

@@ -33,7 +33,7 @@ from ..model import RawText
 
 __all__ = ["read_file", "sniff", "count_chars", "DEFAULT_MAX_CHARS"]
 
-DEFAULT_MAX_CHARS = 20_000_000
+DEFAULT_MAX_CHARS = 5_000_000  # ~2 000 pages; storing that holds the write lock ~1 s
 _MAX_CHARS: contextvars.ContextVar[int] = contextvars.ContextVar("kehoach_max_chars", default=DEFAULT_MAX_CHARS)
 
 

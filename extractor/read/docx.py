@@ -153,14 +153,14 @@ def scan_document_xml(path: str) -> int:
     """Stream ``word/document.xml`` once before python-docx loads it whole: count its
     characters of text and its elements as they are parsed (lxml ``iterparse``,
     each element freed once read) and stop at the cap (``max_chars``; elements:
-    a quarter of that, at least a million), so a document that unpacks to
+    half of that, at least two million), so a document that unpacks to
     hundreds of MB fails early with LimitExceeded in bounded memory.  Returns the
     characters of text."""
     from lxml import etree
 
     from . import count_chars, max_chars
 
-    max_elements = max(1_000_000, max_chars() // 4)
+    max_elements = max(2_000_000, max_chars() // 2)
     chars = elements = 0
     try:
         with zipfile.ZipFile(path) as zf, zf.open("word/document.xml") as fh:
@@ -172,7 +172,7 @@ def scan_document_xml(path: str) -> int:
                 if elements > max_elements:
                     raise LimitExceeded(
                         f"tệp .docx quá phức tạp / the .docx body has over {max_elements:,} XML elements, "
-                        "over the limit (a quarter of KEHOACH_MAX_CHARS)"
+                        "over the limit (half of KEHOACH_MAX_CHARS)"
                     )
                 el.clear(keep_tail=True)
                 parent = el.getparent()
