@@ -544,7 +544,8 @@ def test_indicator_matrix_export(db, tmp_path):
     assert n == len(rows) > 5
     cols = list(rows[0])
     # a column per plan, the child's right after its parent's, then the child's findings
-    assert cols[3:6] == ["12/KH-UBND", "150/KH-UBND", "150/KH-UBND: phát hiện / finding"]
+    assert cols[:4] == ["id", "indicator", "indicator_name", "year"]
+    assert cols[4:7] == ["12/KH-UBND", "150/KH-UBND", "150/KH-UBND: phát hiện / finding"]
     poor = next(r for r in rows if r["indicator_name"] == "Tỷ lệ hộ nghèo đa chiều" and r["year"] == "2025")
     assert "dưới 4%" in poor["12/KH-UBND"] and "dưới 6%" in poor["150/KH-UBND"]
     assert "yếu hơn" in poor["150/KH-UBND: phát hiện / finding"]

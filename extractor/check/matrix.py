@@ -1,7 +1,7 @@
 """The indicator matrix: what each plan sets on each indicator and year, side by side.
 
 ``kehoach export --table indicator_matrix`` (``matrix_cursor``): one row per indicator
-and year; a column per plan holding its figures as written (a parent's column comes
+and year (``id`` numbers the rows); a column per plan holding its figures as written (a parent's column comes
 right before its children's, so each child's value stands beside its parent's), and
 for every plan that has a parent a column with the finding on that row, if any.
 
@@ -120,7 +120,7 @@ def matrix(db) -> tuple[list[str], list[tuple]]:
                 if msg not in notes.setdefault(row, {}).setdefault(d.id, []):
                     notes[row][d.id].append(msg)
     has_parent = {d.id for d in docs if (result.links.get(d.id) and result.links[d.id].parent is not None)}
-    columns = ["indicator", "indicator_name", "year"]
+    columns = ["id", "indicator", "indicator_name", "year"]
     order: list[tuple[str, int]] = []
     for d in docs:
         columns.append(d.label)
@@ -129,8 +129,8 @@ def matrix(db) -> tuple[list[str], list[tuple]]:
             columns.append(f"{d.label}: phát hiện / finding")
             order.append(("finding", d.id))
     rows = []
-    for (iid, year) in sorted(cells, key=lambda k: (names[k[0]], k[1] or 0)):
-        vals: list[Any] = [iid, names[iid], year]
+    for n, (iid, year) in enumerate(sorted(cells, key=lambda k: (names[k[0]], k[1] or 0)), start=1):
+        vals: list[Any] = [n, iid, names[iid], year]
         for kind, did in order:
             src = cells[(iid, year)] if kind == "value" else notes.get((iid, year), {})
             vals.append(" / ".join(src.get(did, [])) or None)
