@@ -249,17 +249,19 @@ def family_charts(db: Any, doc_id: int, limit: int = MAX_CHARTS) -> list[dict]:
     database's records, findings or links change."""
     if not available():
         return []
-    conn = _conn(db)
+    return _cached(_conn(db), ("family", doc_id, limit), lambda conn: _family_charts(conn, doc_id, limit))
+
+
+def _cached(conn, what: tuple, build) -> list[dict]:
     path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
-    key = (path, doc_id, limit, _signature(conn))
-    if path and key in _CACHE:
-        return _CACHE[key]
-    out = _family_charts(conn, doc_id, limit)
-    if path:
+    if not path:  # an in-memory database: nothing to key the cache on
+        return build(conn)
+    key = (path, *what, _signature(conn))
+    if key not in _CACHE:
         if len(_CACHE) >= _CACHE_MAX:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = out
-    return out
+        _CACHE[key] = build(conn)
+    return _CACHE[key]
 
 
 def _family_charts(db: Any, doc_id: int, limit: int) -> list[dict]:
@@ -304,9 +306,14 @@ def province_data(db: Any, province: str) -> dict[str, list[dict]]:
 
 
 def province_charts(db: Any, province: str, limit: int = 6) -> list[dict]:
-    """One chart per indicator: that indicator across the province's district plans."""
+    """One chart per indicator: that indicator across the province's district plans (cached
+    like ``family_charts``)."""
     if not available():
         return []
+    return _cached(_conn(db), ("province", province, limit), lambda conn: _province_charts(conn, province, limit))
+
+
+def _province_charts(db: Any, province: str, limit: int) -> list[dict]:
     out = []
     for label, pts in list(province_data(db, province).items())[:limit]:
         title = f"{_short(label, 70)} — các huyện / districts of {province}"

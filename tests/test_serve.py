@@ -655,3 +655,28 @@ def test_query_over_the_heap_cap_is_a_clear_400(sample_db):
     assert big_status == 400, big
     assert "more memory than the server allows" in big["error"]
     assert ok_status == 200
+
+
+@needs_datasette
+def test_document_page_charts(sample_db):
+    from extractor import charts
+    from extractor.store import open_db
+
+    if not charts.available():
+        pytest.skip("altair / vl-convert-python not installed")
+    db = open_db(sample_db)
+    ids = {r["name"]: r["id"] for r in db.query(
+        "SELECT s.name, d.id FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.superseded = 0")}
+    sample = ids["99_mau_huyen.txt"]
+    province = db.execute("SELECT id, province FROM documents WHERE level = 'tinh' AND superseded = 0").fetchone()
+    across = charts.province_data(db, province[1])
+
+    async def go():
+        ds, client = client_for(sample_db)
+        async with client:
+            return (await client.get(f"/-/doc/{sample}")).text, (await client.get(f"/-/doc/{province[0]}")).text
+
+    district_page, province_page = run(go())
+    assert re.search(r'<figure class="chart" data-group="[^"]*"><svg', district_page)  # beside its parent
+    if across:  # indicators are known: one indicator across the province's districts
+        assert province_page.count('class="chart province"') == min(6, len(across))

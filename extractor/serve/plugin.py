@@ -239,6 +239,22 @@ table.rows-and-columns td.col-child_quote, table.rows-and-columns td.col-parent_
 """
 
 
+async def _document_charts(db, doc: dict) -> dict:
+    """The plan beside its parent or children; on a province plan, each indicator across
+    the province's districts (``extractor.charts``)."""
+    from .. import charts
+
+    if not charts.available():
+        return {"charts": [], "province": [], "note": charts.MISSING_NOTE}
+
+    def build(conn):
+        province = (charts.province_charts(conn, doc["province"])
+                    if doc.get("level") == "tinh" and doc.get("province") else [])
+        return {"charts": charts.family_charts(conn, doc["id"]), "province": province, "note": None}
+
+    return await db.execute_fn(build)
+
+
 async def _not_found(datasette, request, what: str):
     return await _plain_error(datasette, request, 404, "Không tìm thấy / Not found", what)()
 
@@ -263,6 +279,7 @@ async def document_view(request, datasette):
         parent = (await documents(db, [doc["parent_id"]])).get(doc["parent_id"])
     results = await db.execute(
         "SELECT type, COUNT(*) AS n FROM records WHERE document_id = ? GROUP BY type ORDER BY type", [doc_id])
+    charts = await _document_charts(db, doc)
     return Response.html(
         await datasette.render_template(
             "kehoach_document.html",
@@ -275,6 +292,7 @@ async def document_view(request, datasette):
                 "row_link": datasette.urls.row(db.name, "documents", str(doc_id)),
                 "flags_link": datasette.urls.path("/-/review") + "?" + urlencode({"plan": doc_id, "status": ""}),
                 "counts": [dict(r) for r in results.rows],
+                "charts": charts,
                 "database": db.name,
             },
             request=request,
