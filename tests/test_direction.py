@@ -110,3 +110,21 @@ def test_rule_and_messages(tmp_path, polarity, comp):
         cw = f"{child_value}-{child_value + 2}%" if comp == "range" else f"{child_value}%"
         assert cw in vi and cw in en and "12/KH-UBND" in vi
         assert "|" not in vi + en and "_" not in vi + en  # no internal key
+
+
+def test_fall_worded_as_the_level_it_reaches(tmp_path):
+    """"giảm xuống 3,5%" is the level reached, compared with the parent's ceiling."""
+    db = store.open_db(tmp_path / "k.db")
+    p = Plan("tinh.txt", number="12/KH-UBND", level="tinh", date="2022-04-14")
+    p.section("I", "MỤC TIÊU")
+    p.line("- Tỷ lệ hộ nghèo đa chiều còn dưới 3% vào năm 2025.", ("3%", 3, "%", "<=", 2025))
+    save(db, p)
+    c = Plan("huyen.txt", number="150/KH-UBND", level="huyen", date="2022-06-01")
+    c.cite("Thực hiện Kế hoạch số 12/KH-UBND ngày 14/4/2022 của UBND tỉnh Quảng Trị;", "12/KH-UBND", "2022-04-14",
+           issuer="UBND tỉnh Quảng Trị")
+    c.section("I", "MỤC TIÊU")
+    c.line("- Đến năm 2025, tỷ lệ hộ nghèo đa chiều giảm xuống 3,5%.", ("3,5%", 3.5, "%", "decrease", 2025))
+    save(db, c)
+    docs = {d.number: d for d in load_documents(db)}
+    (f,) = compare_with_parent(docs["150/KH-UBND"], docs["12/KH-UBND"])
+    assert f.rule == "threshold_below_parent" and "xuống 3,5%" in f.messages[0]

@@ -52,7 +52,10 @@ class Fig:
 
     @property
     def comparator(self) -> Optional[str]:
-        return self.rec.get("comparator")
+        c = self.rec.get("comparator")
+        if c in ("increase", "decrease") and self.measure == "level":
+            return "="  # "giảm xuống 2,8%": the level it reaches
+        return c
 
     @property
     def polarity(self) -> str:
@@ -163,9 +166,22 @@ def _scope(doc: Doc, rec: dict) -> Optional[str]:
     return best
 
 
+_LEVEL_LEAD = regex.compile(r"(?:xuống(?:\s+còn)?|còn|lên(?:\s+(?:đến|tới|mức))?|đạt|ở\s+mức)\s*$", regex.I)
+
+
+def _level_worded(doc: Doc, rec: dict) -> bool:
+    """A rise or fall worded as the level it reaches ("giảm xuống 2,8%", "tăng lên 95%")."""
+    vs = rec.get("value_start")
+    if not isinstance(vs, int):
+        return False
+    return bool(_LEVEL_LEAD.search(doc.canon[max(rec.get("start") or 0, vs - 20):vs]))
+
+
 def _measure(rec: dict, fam: Optional[str], doc: Doc) -> str:
     comp = rec.get("comparator")
     unit = fold(rec.get("unit") or "")
+    if comp in ("increase", "decrease") and fam != "percent_per_year" and _level_worded(doc, rec):
+        return "level"
     if comp in ("increase", "decrease") or fam == "percent_per_year":
         s0, vs = rec.get("start") or 0, rec.get("value_start") or 0
         clause = fold(doc.text[s0:(rec.get("value_end") or vs) + 12])
