@@ -100,8 +100,14 @@ def period(doc: Doc) -> tuple[Optional[int], Optional[int]]:
     return None, None
 
 
+# words that start how a figure is worded ("còn dưới 6%", "đạt từ 65% trở lên")
+_CUES = {"dat", "con", "giam", "tang", "duy", "giu", "it", "toi", "tren", "duoi", "khong", "co", "tu", "len",
+         "xuong", "o", "khoang", "gap", "bao", "phan", "la", "chiem", "muc"}
+
+
 def written(doc: Doc, rec: dict) -> str:
-    """The figure as the text words it: up to four words before it in its clause, the
+    """The figure as the text words it: the words before it in its clause from the first
+    wording cue among the last five (``còn``, ``đạt``, ``ít nhất`` ...), the
     figure, and "trở lên"/"trở xuống" right after it ("còn dưới 6%", "đạt từ 65% trở lên")."""
     t = doc.text
     vs, ve = rec.get("value_start"), rec.get("value_end")
@@ -119,7 +125,9 @@ def written(doc: Doc, rec: dict) -> str:
     comma = head.rfind(",")
     if comma >= 0 and len(head[comma + 1:].split()) >= 2:
         head = head[comma + 1:]
-    words = head.split()[-4:]
+    words = head.split()[-5:]
+    cue = next((i for i, w in enumerate(words) if fold(w.strip(",.;")) in _CUES), None)
+    words = words[cue:] if cue is not None else words[-3:]
     while words and not regex.search(r"\p{L}", words[0]):
         words = words[1:]
     tail = regex.match(r"\s*(trở\s+lên|trở\s+xuống)", t[ve:ve + 16])
