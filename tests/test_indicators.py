@@ -103,3 +103,13 @@ def test_search_expands_aliases(tmp_path):
     by_abbr = {h["quote"].strip() for h in search(db, "BHYT")}
     assert any("BHYT" in q for q in by_words) and any("bảo hiểm y tế" in q for q in by_words)
     assert by_abbr == by_words
+
+
+def test_every_numbered_indicator_of_the_commune_set_has_an_entry():
+    from extractor.rules import load_rules
+
+    mapping = (load_rules("indicators").get("set_indicators") or {}).get("xa_ntm") or {}
+    numbers = criteria_sets()["xa_ntm"]["indicators"]
+    assert set(numbers) <= set(mapping), set(numbers) - set(mapping)
+    assert all(ind.get(v) is not None for v in mapping.values())
+    assert mapping["15.1"] == "bhyt" and mapping["11"] == "ty_le_ho_ngheo"
