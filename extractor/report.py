@@ -227,7 +227,7 @@ def collect(
             "groups": groups,
             "flags": flags,
             "open_flags": sum(1 for f in flags if f["status"] == "open" and f["review"] != "dismiss"),
-            **chart_of.get(d["id"], {"charts": [], "province_charts": [], "chart_note": None}),
+            **chart_of.get(d["id"], {"charts": [], "province_charts": [], "chart_note": None, "chart_parent": None}),
         })
         totals["plans"] += 1
         totals["records"] += len(records)
@@ -282,11 +282,17 @@ def _charts(db: sqlite_utils.Database, docs: list[dict], wanted: bool) -> dict[i
     if not charts.available():
         return {d["id"]: {"charts": [], "province_charts": [], "chart_note": charts.MISSING_NOTE} for d in docs}
     out = {}
+    in_report = {d["id"] for d in docs}
     for d in docs:
         province = (charts.province_charts(db, d["province"])
                     if d.get("level") == "tinh" and d.get("province") else [])
-        out[d["id"]] = {"charts": charts.family_charts(db, d["id"]), "province_charts": province,
-                        "chart_note": None}
+        if d.get("parent_id") in in_report:
+            # its parent's section draws the parent beside every child, this one included
+            family, note = [], "Biểu đồ ở kế hoạch cấp trên / charts at the parent plan"
+        else:
+            family, note = charts.family_charts(db, d["id"]), None
+        out[d["id"]] = {"charts": family, "province_charts": province, "chart_note": note,
+                        "chart_parent": f"plan-{d['parent_id']}" if note else None}
     return out
 
 
