@@ -251,7 +251,7 @@ def _lowest(nums: list[str]) -> str:
 
 
 def _unit_share(cat: Catalogue, unit_key: str, cl: Clause, status_text: str, rec_criterion, rec_set,
-                fam: Optional[str] = None) -> Optional[tuple[str, str]]:
+                fam: Optional[str] = None, heading: Optional[str] = None) -> Optional[tuple[str, str]]:
     """(indicator id, matched folded words) of a share or count of administrative units."""
     base_set = {"huyen": "huyen_ntm"}.get(unit_key, "xa_ntm")
     adv = unit_key == "xa" and regex.search(r"nang\s+cao", status_text)
@@ -285,20 +285,50 @@ def _unit_share(cat: Catalogue, unit_key: str, cl: Clause, status_text: str, rec
     hit = _pick(cat, _hits(cat, status_text), fam, False, len(status_text))
     if hit and cat.by_id[hit[0]].status is None:
         return hit[0], status_text[hit[1].start:hit[1].end]
+    crit_id = heading
+    if crit_id is None and rec_criterion and unit_key in ("xa", "huyen"):
+        num = str(rec_criterion).split(".")[0].lstrip("0")
+        setn = rec_set if rec_set in ("xa_ntm", "xa_ntm_nang_cao", "huyen_ntm") else base_set
+        crit_id = cat.by_criterion.get((setn, num))
     for p in dict(cat.statuses).get("ntm", []):
         sm = p.search(status_text)
         if sm:
+            if crit_id and not regex.search(r"nong\s+thon\s+moi|ntm", sm.group(0)):
+                return crit_id, sm.group(0)  # a bare "đạt chuẩn" under a criterion's heading
             iid = cat.by_status.get((unit_key, "ntm"))
             if iid:
                 return iid, sm.group(0)
     if hit:
         return hit[0], status_text[hit[1].start:hit[1].end]
-    if rec_criterion and unit_key in ("xa", "huyen"):
-        num = str(rec_criterion).split(".")[0].lstrip("0")
-        setn = rec_set if rec_set in ("xa_ntm", "xa_ntm_nang_cao", "huyen_ntm") else base_set
-        iid = cat.by_criterion.get((setn, num))
-        if iid:
-            return iid, ""
+    if crit_id:
+        return crit_id, ""
+    return None
+
+
+_HEADING = regex.compile(r"^\s*(?:[ivx]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.)/]\s*(.{3,160})$")
+
+
+def _heading_criterion(cat: Catalogue, folded: str, start: int, unit_key: str) -> Optional[str]:
+    """The criterion the heading above a passage is about ("2. Tiêu chí số 2 về Giao thông"):
+    a bare "đạt chuẩn" under it means meeting that criterion."""
+    if unit_key not in ("xa", "huyen"):
+        return None
+    lo = max(0, start - 1500)
+    lines = folded[lo:start].split("\n")
+    for line in reversed(lines[:-1] if len(lines) > 1 else []):
+        m = _HEADING.match(line)
+        if not m:
+            continue
+        head = m.group(1)
+        if not regex.search(r"(?<!\w)tieu\s+chi(?!\w)", head):
+            return None
+        adv = unit_key == "xa" and regex.search(r"nang\s+cao", head)
+        setn = "xa_ntm_nang_cao" if adv else ("huyen_ntm" if unit_key == "huyen" else "xa_ntm")
+        n = cat.criterion_number.search(head)
+        if n:
+            return cat.by_criterion.get((setn, n.group(1).lstrip("0") or "0"))
+        named = _criteria_named(cat, setn, head)
+        return cat.by_criterion.get((setn, _lowest([x for x, _, _ in named]))) if named else None
     return None
 
 
@@ -366,7 +396,8 @@ def link_one(text: str, folded: str, rec: Any, others: list[tuple[int, int]]) ->
                         unit_key = got[0]
                         status_text = cl.before[m.end() + got[1]:] + " " + cl.after
     if unit_key:
-        r = _unit_share(cat, unit_key, cl, status_text, g("criterion"), g("criteria_set"), fam)
+        r = _unit_share(cat, unit_key, cl, status_text, g("criterion"), g("criteria_set"), fam,
+                        _heading_criterion(cat, folded, s, unit_key))
         if r is None and fam == "unit_count" and not cl.helper:
             r = _unit_share(cat, unit_key, cl, cl.before, g("criterion"), g("criteria_set"), fam)
         if r:

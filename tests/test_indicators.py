@@ -113,3 +113,11 @@ def test_every_numbered_indicator_of_the_commune_set_has_an_entry():
     assert set(numbers) <= set(mapping), set(numbers) - set(mapping)
     assert all(ind.get(v) is not None for v in mapping.values())
     assert mapping["15.1"] == "bhyt" and mapping["11"] == "ty_le_ho_ngheo"
+
+
+def test_bare_standard_under_a_criterion_heading():
+    text = ("KẾ HOẠCH\nIII. NHIỆM VỤ\n1. Tiêu chí số 2 về Giao thông\nĐến năm 2025 có 90% số xã đạt chuẩn.\n"
+            "2. Xây dựng nông thôn mới\nĐến năm 2025 có 80% số xã đạt chuẩn nông thôn mới.\n")
+    (doc,) = extract_text(text)
+    got = [r.indicator for r in doc.records if r.type == "target"]
+    assert got == ["xa_tc_02", "xa_dat_chuan_ntm"]
