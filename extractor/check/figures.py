@@ -18,6 +18,7 @@ import regex
 
 from .. import indicators as ind
 from ..fold import fold
+from ..normalise import canonical as canonical_text
 from .config import cfg, level_rank, rx, section
 from .data import Doc
 
@@ -150,8 +151,9 @@ def _inside_parens(t: str, lo: int, pos: int) -> bool:
 
 def _scope(doc: Doc, rec: dict) -> Optional[str]:
     """A named place narrower than the plan's territory in the figure's clause."""
-    if rec.get("scope"):
-        return str(rec["scope"])
+    sc = rec.get("scope")
+    if sc and _PLACE.search(canonical_text(str(sc))):
+        return str(sc)  # the extractor named a place; "toàn huyện", "khu vực nông thôn" are the whole
     vs = rec.get("value_start")
     s0 = rec.get("start") or 0
     if not isinstance(vs, int):
