@@ -242,14 +242,16 @@ def _signature(conn) -> tuple:
         return ()
 
 
-def family_charts(db: Any, doc_id: int, limit: int = MAX_CHARTS) -> list[dict]:
+def family_charts(db: Any, doc_id: int, limit: int = MAX_CHARTS, only_findings: bool = False) -> list[dict]:
     """One chart per content area (``topic``): for each indicator, the parent's figure and
     each child's side by side.  ``[{"title", "svg", "points"}]``; [] when there is nothing to
-    compare or the chart libraries are missing.  Rendered charts are cached until the
+    compare or the chart libraries are missing.  ``only_findings``: only the indicators with a
+    finding on some plan's figure (the review page).  Rendered charts are cached until the
     database's records, findings or links change."""
     if not available():
         return []
-    return _cached(_conn(db), ("family", doc_id, limit), lambda conn: _family_charts(conn, doc_id, limit))
+    return _cached(_conn(db), ("family", doc_id, limit, only_findings),
+                   lambda conn: _family_charts(conn, doc_id, limit, only_findings))
 
 
 def _cached(conn, what: tuple, build) -> list[dict]:
@@ -264,8 +266,11 @@ def _cached(conn, what: tuple, build) -> list[dict]:
     return _CACHE[key]
 
 
-def _family_charts(db: Any, doc_id: int, limit: int) -> list[dict]:
+def _family_charts(db: Any, doc_id: int, limit: int, only_findings: bool = False) -> list[dict]:
     points = family_data(db, doc_id)
+    if only_findings:
+        flagged = {(p["group"], p["indicator"]) for p in points if p["finding"] in SEVERITY_LABELS.values()}
+        points = [p for p in points if (p["group"], p["indicator"]) in flagged]
     groups: dict[str, list[dict]] = {}
     for p in points:
         groups.setdefault(p["group"], []).append(p)

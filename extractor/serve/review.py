@@ -140,7 +140,7 @@ async def _charts(datasette, db, doc_ids: list[int]) -> dict[int, dict]:
         return {i: {"charts": [], "note": charts.MISSING_NOTE} for i in doc_ids}
 
     def build(conn):
-        return {i: {"charts": charts.family_charts(conn, i, limit=6), "note": None} for i in doc_ids[:CHART_PLANS]}
+        return {i: {"charts": charts.family_charts(conn, i, limit=6, only_findings=True), "note": None} for i in doc_ids[:CHART_PLANS]}
 
     return await db.execute_fn(build)
 
