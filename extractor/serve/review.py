@@ -294,8 +294,11 @@ async def _review_post(request, datasette, db):
     try:
         await db.execute_write_fn(_insert_review(row, REVIEW_WAIT))
     except (KehoachError, sqlite3.OperationalError) as exc:
-        pending["error"] = ("Chưa lưu được: cơ sở dữ liệu đang bận / Not saved yet: the database is busy "
-                            f"({exc}). Your decision is still in the form below: press the button again.")
+        busy = isinstance(exc, KehoachError) or "locked" in str(exc) or "busy" in str(exc)
+        why = ("cơ sở dữ liệu đang bận / the database is busy" if busy
+               else "không ghi được vào cơ sở dữ liệu / the database cannot be written")
+        pending["error"] = (f"Chưa lưu được / Not saved yet: {why} ({exc}). "
+                            "Your decision is still in the form below: press the button again.")
         return await render_review(request, datasette, db, pending=pending, status=503)
     datasette.add_message(request, f"Đã lưu / Saved: {DECISIONS[decision]} ({flag_id[:12]})", datasette.INFO)
     target = _safe_next(datasette, form.get("next")) + f"#flag-{flag_id}"
