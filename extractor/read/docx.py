@@ -1,8 +1,10 @@
 """Word .docx reader (python-docx): paragraphs and tables in document order.
 
 Each non-empty paragraph becomes a text :class:`Block`; each table a
-``kind="table"`` block with ``rows`` (one list of cell strings per row) and a
-``text`` of cells joined by " | " and rows by "\\n".  Word has no fixed pages, so
+``kind="table"`` block with ``rows`` (one list of cell strings per row, one
+entry per grid column, merged cells included) and a ``text`` of one line per row
+(:func:`extractor.tables.render_rows`: a table of figures has its cells apart by
+white space, other tables by " | ").  Word has no fixed pages, so
 ``page`` is None.  Text typed in legacy ``.VnTime`` (TCVN3) or ``VNI-Times`` fonts
 is converted to Unicode (see :mod:`.legacy`).
 """
@@ -14,6 +16,7 @@ from typing import Iterator, Optional
 
 from ..errors import LimitExceeded, ReadError
 from ..model import Block, RawText
+from ..tables.header import render_rows
 from . import legacy
 
 MAX_UNCOMPRESSED = 200_000_000  # bytes, all members together
@@ -128,9 +131,6 @@ def _table_rows(tbl) -> list[list[str]]:
     return rows
 
 
-def _row_line(row: list[str]) -> str:
-    """A table row as one line of text: cells joined by " | ", line breaks in a cell as spaces."""
-    return " | ".join(" ".join(c.split()) for c in row).strip(" |")
 
 
 def _font_hint(document) -> Optional[str]:
@@ -220,7 +220,7 @@ def read_docx(path: str, *, display_path: Optional[str] = None) -> RawText:
         else:
             rows = [[_clean(next(it)) for _ in r] for r in val]
             rows = [r for r in rows if any(c.strip() for c in r)]
-            blocks.append(Block(kind="table", rows=rows, text="\n".join(_row_line(r) for r in rows)))
+            blocks.append(Block(kind="table", rows=rows, text=render_rows(rows)))
     if not blocks:
         raise ReadError("tệp .docx không có chữ / the .docx holds no text")
     return RawText(path=display_path or path, format="docx", blocks=blocks, encoding=enc or "utf-8")

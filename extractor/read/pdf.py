@@ -23,6 +23,7 @@ from typing import Optional
 
 from ..errors import LimitExceeded, ReadError
 from ..model import Block, RawText
+from ..tables.header import render_rows
 from . import count_chars, legacy, ocr as ocr_mod
 
 MIN_TEXT_CHARS = 20  # a page with less text than this (and an image) is a scan
@@ -230,16 +231,10 @@ def _table_blocks(page, page_no: int, enc: Optional[str]) -> list[Block]:
             rows = [[legacy.to_unicode(c, enc) for c in row] for row in rows]
         rows = [r for r in rows if any(r)]
         if rows:
-            blocks.append(Block(kind="table", rows=rows, page=page_no,
-                                text="\n".join(_row_line(r) for r in rows)))
+            blocks.append(Block(kind="table", rows=rows, page=page_no, text=render_rows(rows)))
         top = max(top, t_bottom)
     band(top, page.bbox[3])
     return blocks
-
-
-def _row_line(row: list[str]) -> str:
-    """A table row as one line: cells joined by " | ", line breaks inside a cell as spaces."""
-    return " | ".join(" ".join(c.split()) for c in row).strip(" |")
 
 
 def _layout_blocks(page, page_no: int, enc: Optional[str]) -> list[Block]:

@@ -16,6 +16,6 @@ record read from a cell quotes its row and points at its cell.
 from __future__ import annotations
 
 from .model import Cell, Row, Table, locate_tables, tables_in
-from .header import Layout, read_layout
+from .header import Layout, read_layout, render_rows
 
-__all__ = ["Cell", "Row", "Table", "Layout", "locate_tables", "tables_in", "read_layout"]
+__all__ = ["Cell", "Row", "Table", "Layout", "locate_tables", "tables_in", "read_layout", "render_rows"]

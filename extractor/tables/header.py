@@ -110,6 +110,20 @@ def is_figure(text: str) -> bool:
     return len(m) == 1 and len(m[0].text) >= len(text.strip(" .;,")) - 2
 
 
+def render_rows(rows: list[list[str]]) -> str:
+    """A table block's text, one line per row, for the document text.
+
+    A table of figures (two rows or more with a figure cell) is written as a
+    PDF-to-text tool prints it: cells separated by white space (a tab, which the
+    normalised text shows as one space), so a row reads ``Ngân sách tỉnh 40.000
+    8.000``.  Other tables (letterheads, signature blocks, task lists) keep
+    `` | `` between cells.  Line breaks inside a cell become spaces.
+    """
+    figures = sum(1 for r in rows if any(is_figure(" ".join(c.split())) for c in r))
+    sep = "\t" if figures >= 2 else " | "
+    return "\n".join(sep.join(" ".join(c.split()) for c in r).strip(" |\t") for r in rows)
+
+
 def _year_of(text: str) -> Optional[int]:
     ys = rules()["cols"]["year"].findall(text)
     return int(ys[-1]) if ys else None
