@@ -117,11 +117,23 @@ def render_rows(rows: list[list[str]]) -> str:
     PDF-to-text tool prints it: cells separated by white space (a tab, which the
     normalised text shows as one space), so a row reads ``Ngân sách tỉnh 40.000
     8.000``.  Other tables (letterheads, signature blocks, task lists) keep
-    `` | `` between cells.  Line breaks inside a cell become spaces.
+    `` | `` between cells.  A row numbered ``I.`` / ``1.`` / ``a)`` keeps `` | `` after
+    its number, so the row is not read as a section heading.  Line breaks inside a
+    cell become spaces.
     """
     figures = sum(1 for r in rows if any(is_figure(" ".join(c.split())) for c in r))
-    sep = "\t" if figures >= 2 else " | "
-    return "\n".join(sep.join(" ".join(c.split()) for c in r).strip(" |\t") for r in rows)
+    if figures < 2:
+        return "\n".join(" | ".join(" ".join(c.split()) for c in r).strip(" |") for r in rows)
+    lines = []
+    for r in rows:
+        cells = [" ".join(c.split()) for c in r]
+        line = "\t".join(cells).strip(" \t")
+        first = next((c for c in cells if c), "")
+        if re.fullmatch(r"(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])\s*[.)]", first):
+            # "I." + "Hạ tầng" would read as a section heading: keep the marker apart
+            line = line.replace(first + "\t", first + " | ", 1)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def _year_of(text: str) -> Optional[int]:
