@@ -202,6 +202,17 @@ def _unit(*texts: str) -> Optional[str]:
     return None
 
 
+def _unit_in_brackets(*texts: str) -> Optional[str]:
+    """A unit written after a label: ``Thu nhập bình quân (triệu đồng/người/năm)``."""
+    import re
+
+    for t in texts:
+        m = re.search(r"\(([^()\d]{1,30})\)\s*$", t or "")
+        if m:
+            return m.group(1).strip()
+    return None
+
+
 def _comparator(label: str, cell_cmp: Optional[str]) -> str:
     if cell_cmp:
         return cell_cmp
@@ -253,7 +264,9 @@ def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_f
     value, cmp, pct = n
     if value == 0:
         return []  # "0" in a year column: nothing to reach that year
-    unit = "%" if pct else (unit_cell or _unit(*unit_from))
+    if unit_cell and unit_cell[1:2].islower():
+        unit_cell = unit_cell[0].lower() + unit_cell[1:]  # "Xã" as a cell is the unit "xã"
+    unit = "%" if pct else (unit_cell or _unit(*unit_from) or _unit_in_brackets(info.label, c.header))
     return [Target(
         quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
         confidence=0.8, topic=topic_of(info.label + " " + c.header, [L.caption]),

@@ -369,14 +369,17 @@ def read_layout(table: Table, text: str) -> Layout:
     if sc:
         layout.scale, layout.scale_text = sc
     layout.rows = [_row_info(table, ri, label_col, unit_col, num_col) for ri in range(n, len(table.rows))]
-    money = layout.scale or any(c.scale for c in columns) or any(r.scale for r in layout.rows) or any(
+    # rows with a money unit (ĐVT "triệu đồng"): a money table only when most rows are
+    money_rows = sum(1 for r in layout.rows if r.scale)
+    united = sum(1 for r in layout.rows if r.unit)
+    row_money = money_rows > 0 and money_rows * 2 > united
+    money = layout.scale or any(c.scale for c in columns) or row_money or any(
         number_of(c.text) is None and is_figure(c.text) for r in body_rows for c in r.cells)
     figures = layout.of_kind("total", "year", "source", "value")
     if not figures or n == 0 and not money:
         layout.kind = None
     elif money and (R["funding_words"].search(canonical(caption + " " + header_text))
-                    or layout.of_kind("source") or any(r.kind == "source" for r in layout.rows)
-                    or any(r.scale for r in layout.rows)):
+                    or layout.of_kind("source") or any(r.kind == "source" for r in layout.rows) or row_money):
         layout.kind = "funding"
     else:
         layout.kind = "target"
