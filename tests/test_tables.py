@@ -386,3 +386,26 @@ def test_scale_from_caption_header_or_cell(tmp_path, caption, header, cell, amou
     assert [(f.amount_vnd, f.role, f.purpose) for f in funding] == [
         (amount, "item", "Cứng hóa đường giao thông nội đồng"), (amount, "item", "Nâng cấp nhà văn hóa thôn")]
     assert all(f.amount_text == cell for f in funding)
+
+
+def test_text_dump_with_wrapped_header_and_label(tmp_path):
+    """A PDF-to-text dump: a header and a label wrapped onto a second line, sources as
+    columns, the total row last."""
+    dump = [
+        " TT    Nội dung                         Tổng số     Ngân sách     Ngân sách      Dân góp",
+        "                                                    trung ương    tỉnh",
+        " 1     Xây dựng đường giao thông          1.500        1.000         300          200",
+        "       nông thôn",
+        " 2     Nâng cấp trường mầm non              800          500         200          100",
+        "       Tổng cộng                          2.300        1.500         500          300",
+    ]
+    path = tmp_path / "dump.txt"
+    path.write_text("\n".join(HEAD + ["II. KINH PHÍ", "ĐVT: triệu đồng", ""] + dump + [""] + TAIL), encoding="utf-8")
+    doc = _records(path)
+    funding = [r for r in doc.records if r.type == "funding"]
+    assert _funding_rows(doc) == [(1_500_000_000, "item", 2), (800_000_000, "item", 2), (2_300_000_000, "total", None)]
+    assert [f.purpose for f in funding[:2]] == ["Xây dựng đường giao thông", "Nâng cấp trường mầm non"]
+    assert [(b["source"], b["amount_vnd"]) for b in funding[0].breakdown] == [
+        ("ngân sách trung ương", 1_000_000_000), ("ngân sách tỉnh", 300_000_000), ("cộng đồng dân cư", 200_000_000)]
+    assert funding[0].quote == "1 Xây dựng đường giao thông 1.500 1.000 300 200"
+    assert not [r for r in doc.records if r.type == "target"]

@@ -152,6 +152,10 @@ def _funding(ctx: Context, t: Table, L: Layout) -> list[Funding]:
             grand = len(out) - 1
         else:
             stack.append((info.level, len(out) - 1, role))
+    if grand is not None:  # a total row under the rows it adds up ("Tổng cộng" last)
+        for r in out[:grand]:
+            if r.parent is None and r.role != "total":
+                r.parent = grand
     return out
 
 

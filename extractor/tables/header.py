@@ -317,8 +317,8 @@ def _row_info(table: Table, ri: int, label_col: int, unit_col: Optional[int], nu
         info.unit = cells[unit_col].text
         sc = scale_in(canonical(info.unit), bare=True)
         info.scale = sc[0] if sc else None
-    if not label:
-        info.kind = "blank"
+    if not label or (label[:1].islower() and m is None and not any(is_figure(c.text) for c in cells)):
+        info.kind = "blank"  # nothing, or the wrapped end of the label above ("nông thôn")
     elif R["opener"].match(can):
         info.kind = "opener"
     elif R["total"].match(canonical(info.label)):
