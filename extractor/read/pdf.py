@@ -29,7 +29,7 @@ from . import count_chars, legacy, ocr as ocr_mod
 MIN_TEXT_CHARS = 20  # a page with less text than this (and an image) is a scan
 OCR_DPI = 300
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
-_NUMBER_RE = re.compile(r"\(?[\d][\d.,]*%?\)?")
+_NUMBER_RE = re.compile(r"\(?\d(?:[\d.,]*\d)?%?\)?")  # a cell figure: no list comma after it ("13.2,")
 
 
 def _open(path: str):
