@@ -298,6 +298,7 @@ def test_text_only_pdf_pages_keep_the_fast_path(tmp_path, monkeypatch):
     pdfmetrics.registerFont(TTFont("DejaVu", str(font)))
     style = ParagraphStyle("p", fontName="DejaVu", fontSize=10, leading=13)
     text = HEAD + INTRO + ["Tổng nhu cầu vốn là 168.450 triệu đồng, trong đó ngân sách trung ương 60.000 triệu đồng."]
+    text += [f"Phòng Kinh tế theo dõi các chỉ tiêu {k}.1, {k}.2, {k}.3, {k}.4" for k in (13, 17, 18)]  # lists, not columns
     path = tmp_path / "chu.pdf"
     SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(x, style) for x in text])
     opened = []
