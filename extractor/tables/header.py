@@ -95,7 +95,11 @@ def number_of(text: str):
     cmp = (m.group("cmp") or "").lower()
     comp = {"≥": ">=", ">=": ">=", ">": ">=", "trên": ">=", "tối thiểu": ">=",
             "≤": "<=", "<=": "<=", "<": "<=", "dưới": "<=", "tối đa": "<="}.get(" ".join(cmp.split()))
-    return parse_number(m.group("n")), comp, bool(m.group("pct"))
+    try:
+        value = parse_number(m.group("n").replace("\u00a0", " "))
+    except ValueError:
+        return None
+    return value, comp, bool(m.group("pct"))
 
 
 def is_figure(text: str) -> bool:
