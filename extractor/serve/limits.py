@@ -14,7 +14,7 @@ Three caps, each a setting (environment variable) with a sane default:
     ``SQLITE_LIMIT_LENGTH``: the largest string or blob a query may build or read
     (``randomblob(1000000000)``, ``hex(zeroblob(...))`` -> "string or blob too big").
     Above the largest document text ingest can store (``max_chars``).
-``KEHOACH_SERVE_RESPONSE_MB`` (64)
+``KEHOACH_SERVE_RESPONSE_MB`` (16)
     the bytes of all the values one query returns (counted row by row as they are
     fetched): many large rows stop with ``ResponseTooLarge``.
 """
@@ -50,7 +50,7 @@ def value_bytes() -> int:
 
 
 def response_bytes() -> int:
-    return _mb("KEHOACH_SERVE_RESPONSE_MB", 64)
+    return _mb("KEHOACH_SERVE_RESPONSE_MB", 16)
 
 
 def heap_limit_supported() -> bool:

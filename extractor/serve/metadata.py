@@ -114,6 +114,7 @@ TABLES = {
             "Documents found in the files: type, number, level, place, full text",
         ),
         "facets": ["province", "level", "district", "doc_type", "ocr", "superseded"],
+        "size": 20,  # full texts: a page stays well under the server's response cap
         "label_column": "number",
         "columns": {
             "source_id": _vi_en("Tệp nguồn", "Source file"),

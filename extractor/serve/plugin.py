@@ -22,6 +22,7 @@ Load it programmatically (``extractor.serve.make_datasette`` does) or from a
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -268,7 +269,12 @@ async def document_view(request, datasette):
     doc = (await documents(db, [doc_id])).get(doc_id)
     if doc is None:
         return await _not_found(datasette, request, f"no document with id {doc_id}")
-    text = doc.pop("text") or ""
+    try:
+        text = (await db.execute("SELECT text FROM documents WHERE id = ?", [doc_id])).rows[0][0] or ""
+    except sqlite3.DatabaseError as exc:  # over the server's value / response caps
+        return await _plain_error(datasette, request, 413, "Văn bản quá lớn / Document too large",
+                                  f"This document's text is too large to show here ({exc}); "
+                                  f"use kehoach show {doc_id} or kehoach export --table documents.")()
     start, end = request.args.get("start"), request.args.get("end")
     if start and end and start.isdigit() and end.isdigit() and int(start) <= int(end) <= len(text):
         body = in_context(text, int(start), int(end), width=len(text), anchor="passage")

@@ -45,6 +45,7 @@ def _chunks(items: list, n: int = 500):
 
 
 async def documents(db, ids) -> dict[int, dict]:
+    """Metadata (not the text) of the documents ``ids``, each with a ``label``."""
     ids = sorted({i for i in ids if i is not None})
     out: dict[int, dict] = {}
     for chunk in _chunks(ids):
@@ -52,13 +53,44 @@ async def documents(db, ids) -> dict[int, dict]:
         for row in await _rows(
             db,
             "SELECT d.id, d.doc_type, d.number, d.date, d.level, d.province, d.district, d.commune, "
-            "d.title, d.issuer, d.period, d.text, d.parent_id, d.superseded, COALESCE(d.ocr, s.ocr, 0) AS ocr, "
+            "d.title, d.issuer, d.period, d.parent_id, d.superseded, COALESCE(d.ocr, s.ocr, 0) AS ocr, "
             f"s.name AS source_name FROM documents d LEFT JOIN sources s ON s.id = d.source_id WHERE d.id IN ({marks})",
             chunk,
         ):
             row["label"] = plan_label(row)
             out[row["id"]] = row
     return out
+
+
+async def passages(db, specs: list[tuple]) -> dict[Any, tuple[str, int]]:
+    """For each ``(key, doc_id, start, end)``: ``(piece, offset)``, the piece of the document's
+    text around ``start:end`` (``WINDOW`` and a little more either side) and where it starts.
+    Only these pieces are read, never whole texts: a page of findings over large plans
+    stays small (and within the server's response cap)."""
+    margin = WINDOW + 60
+    wanted = [(k, d, a, b) for k, d, a, b in specs if d is not None and a is not None and b is not None and a <= b]
+    out: dict[Any, tuple[str, int]] = {}
+    for chunk in _chunks(wanted, 200):
+        values = ", ".join("(?, ?, ?, ?)" for _ in chunk)
+        params: list = []
+        for i, (k, d, a, b) in enumerate(chunk):
+            lo = max(0, a - margin)
+            params += [i, d, lo, (b + margin) - lo]
+        for r in await _rows(
+            db, f"WITH w(i, doc, lo, n) AS (VALUES {values}) "
+                "SELECT w.i, w.lo, substr(d.text, w.lo + 1, w.n) AS piece FROM w JOIN documents d ON d.id = w.doc",
+            params,
+        ):
+            out[chunk[r["i"]][0]] = (r["piece"] or "", r["lo"])
+    return out
+
+
+def _in_piece(piece: Optional[tuple], start, end, quote) -> Any:
+    """``in_context`` over a piece of the text (``passages``), offsets shifted to it."""
+    if piece is None or start is None or end is None:
+        return in_context(None, None, None, WINDOW, quote=quote)
+    text, lo = piece
+    return in_context(text, start - lo, end - lo, WINDOW, quote=quote)
 
 
 def doc_link(datasette, doc_id: Optional[int], start=None, end=None) -> Optional[str]:
@@ -112,14 +144,13 @@ async def _history(db, flag_ids: list[str]) -> dict[str, list[dict]]:
     return history
 
 
-def _decorate(datasette, f: dict, docs: dict, history: dict) -> None:
+def _decorate(datasette, f: dict, docs: dict, history: dict, pieces: dict) -> None:
     child = docs.get(f["child_document_id"])
     parent = docs.get(f["parent_document_id"])
     f["same_plan"] = f["parent_document_id"] is not None and f["parent_document_id"] == f["child_document_id"]
-    f["child_html"] = in_context(child and child["text"], f["child_start"], f["child_end"], WINDOW,
-                                 quote=f["child_quote"])
+    f["child_html"] = _in_piece(pieces.get((f["id"], "child")), f["child_start"], f["child_end"], f["child_quote"])
     f["parent_html"] = (
-        in_context(parent and parent["text"], f["parent_start"], f["parent_end"], WINDOW, quote=f["parent_quote"])
+        _in_piece(pieces.get((f["id"], "parent")), f["parent_start"], f["parent_end"], f["parent_quote"])
         if (f["parent_document_id"] is not None or f["parent_quote"]) else None
     )
     f["child_link"] = doc_link(datasette, f["child_document_id"], f["child_start"], f["child_end"])
@@ -190,15 +221,16 @@ async def render_review(request, datasette, db, *, pending: Optional[dict] = Non
     )
     docs = await documents(db, [f["child_document_id"] for f in flags] + [f["parent_document_id"] for f in flags])
     history = await _history(db, [f["id"] for f in flags])
+    pieces = await passages(db, [((f["id"], side), f[f"{side}_document_id"], f[f"{side}_start"], f[f"{side}_end"])
+                                 for f in flags for side in ("child", "parent")])
     groups: list[dict] = []
     by_key: dict[Any, dict] = {}
     for f in flags:
-        _decorate(datasette, f, docs, history)
+        _decorate(datasette, f, docs, history, pieces)
         key = (f["severity"], f["child_document_id"])
         if key not in by_key:
             child = docs.get(f["child_document_id"])
-            meta = {k: v for k, v in (child or {"id": f["child_document_id"], "label": plan_label(None)}).items()
-                    if k != "text"}
+            meta = dict(child or {"id": f["child_document_id"], "label": plan_label(None)})
             parent_of_plan = docs.get(child["parent_id"]) if child and child.get("parent_id") else None
             by_key[key] = {
                 "severity": f["severity"],
