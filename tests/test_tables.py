@@ -410,3 +410,17 @@ def test_text_dump_with_wrapped_header_and_label(tmp_path):
         ("ngân sách trung ương", 1_000_000_000), ("ngân sách tỉnh", 300_000_000), ("cộng đồng dân cư", 200_000_000)]
     assert funding[0].quote == "1 Xây dựng đường giao thông 1.500 1.000 300 200"
     assert not [r for r in doc.records if r.type == "target"]
+
+
+@pytest.mark.parametrize("scale_line, want", [("Đơn vị tính: triệu đồng", 800_000_000), ("", None)])
+def test_money_table_needs_a_scale(tmp_path, scale_line, want):
+    """A money table takes its scale from further up; without any, its figures are not guessed."""
+    rows = [["TT", "Nội dung", "Kinh phí"], ["1", "Cứng hóa đường giao thông nội đồng", "800"],
+            ["2", "Nâng cấp nhà văn hóa thôn", "800"]]
+    lines = HEAD + ["II. KINH PHÍ", scale_line, "Kinh phí thực hiện các nội dung được tổng hợp như sau.",
+                    "Các công trình ưu tiên của xã trong giai đoạn.", "Biểu 01", "Bảng tổng hợp"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows] + TAIL
+    path = tmp_path / "kp.txt"
+    path.write_text("\n".join(x for x in lines if x), encoding="utf-8")
+    records = [r for r in _records(path).records if r.type in ("funding", "target")]
+    assert [getattr(r, "amount_vnd", None) for r in records] == ([want, want] if want else [])

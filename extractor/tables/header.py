@@ -17,6 +17,7 @@ from .model import Cell, Table
 
 MAX_HEADER_ROWS = 4
 CAPTION_CHARS = 500
+FAR_CAPTION_CHARS = 1500
 
 
 @functools.lru_cache(maxsize=1)
@@ -380,8 +381,15 @@ def read_layout(table: Table, text: str) -> Layout:
     money = layout.scale or any(c.scale for c in columns) or row_money or any(
         number_of(c.text) is None and is_figure(c.text) for r in body_rows for c in r.cells)
     figures = layout.of_kind("total", "year", "source", "value")
-    if not figures or n == 0 and not money:
-        layout.kind = None
+    moneyish = bool(R["funding_words"].search(canonical(header_text)) or layout.of_kind("source"))
+    if figures and not money and moneyish:
+        # a money table whose scale was written further up ("Đơn vị tính: triệu đồng" above a title)
+        sc = scale_in(canonical(text[max(0, table.start - FAR_CAPTION_CHARS):table.start]))
+        if sc:
+            layout.scale, layout.scale_text = sc
+            money = True
+    if not figures or n == 0 and not money or moneyish and not money:
+        layout.kind = None  # no figures, or money without a scale: left to the sentences
     elif money and (R["funding_words"].search(canonical(caption + " " + header_text))
                     or layout.of_kind("source") or any(r.kind == "source" for r in layout.rows) or row_money):
         layout.kind = "funding"
