@@ -680,3 +680,29 @@ def test_document_page_charts(sample_db):
     assert re.search(r'<figure class="chart" data-group="[^"]*"><svg', district_page)  # beside its parent
     if across:  # indicators are known: one indicator across the province's districts
         assert province_page.count('class="chart province"') == min(6, len(across))
+
+
+@needs_datasette
+def test_review_passages_are_read_in_pieces_identical_to_whole_texts(sample_db):
+    from extractor.serve.passages import in_context
+    from extractor.serve.review import WINDOW, _in_piece, passages
+
+    async def go():
+        from extractor.serve import make_datasette
+
+        db = make_datasette(sample_db).get_database("kehoach")
+        flags = [dict(r) for r in (await db.execute("SELECT * FROM flags")).rows]
+        texts = {r[0]: r[1] for r in (await db.execute("SELECT id, text FROM documents")).rows}
+        pieces = await passages(db, [((f["id"], s), f[f"{s}_document_id"], f[f"{s}_start"], f[f"{s}_end"])
+                                     for f in flags for s in ("child", "parent")])
+        return flags, texts, pieces
+
+    flags, texts, pieces = run(go())
+    assert flags
+    for f in flags:
+        for s in ("child", "parent"):
+            whole = in_context(texts.get(f[f"{s}_document_id"]), f[f"{s}_start"], f[f"{s}_end"], WINDOW,
+                               quote=f[f"{s}_quote"])
+            piece = pieces.get((f["id"], s))
+            assert piece is None or len(piece[0]) < 2 * WINDOW + 400 + (f[f"{s}_end"] - f[f"{s}_start"])
+            assert str(_in_piece(piece, f[f"{s}_start"], f[f"{s}_end"], f[f"{s}_quote"])) == str(whole)
