@@ -26,6 +26,7 @@ from .flags import Flag, Passage, fmt_vnd
 
 _CELL = regex.compile(r"^table cell: row (?P<row>.*) × column (?P<col>.*)$", regex.S)
 _MAX_SPAN = 1500
+_CUMULATIVE = regex.compile(r"(?:lũy|luỹ)\s+kế|tích\s+(?:lũy|luỹ)|cộng\s+dồn", regex.I)
 
 
 def _table_rules():
@@ -134,6 +135,8 @@ def _counts(doc: Doc) -> list[Flag]:
             for c in row:
                 m = _CELL.match(c["role_reason"])
                 labels[id(c)] = (m.group("row"), m.group("col"))
+        if any(_CUMULATIVE.search(lab) for pair in labels.values() for lab in pair):
+            continue  # cumulative figures ("lũy kế") do not add up across years
         for row in table:  # a row's years against its total column
             tot = [c for c in row if col_total.search(labels[id(c)][1])]
             rest = [c for c in row if c not in tot]
