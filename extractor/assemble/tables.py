@@ -228,7 +228,7 @@ def _comparator(label: str, cell_cmp: Optional[str]) -> str:
 
 
 def _targets(ctx: Context, t: Table, L: Layout) -> list[Target]:
-    start = _period_start(ctx)
+    start = _period_start(ctx, L.caption)
     years = [c for c in L.of_kind("year") if not (start and c.year < start)]  # a baseline year: not a target
     year_rows = [r for r in L.rows if r.kind == "year"]
     out: list[Target] = []
@@ -252,10 +252,12 @@ def _targets(ctx: Context, t: Table, L: Layout) -> list[Target]:
     return out
 
 
-def _period_start(ctx: Context) -> Optional[int]:
+def _period_start(ctx: Context, caption: str = "") -> Optional[int]:
+    """The first year of the plan's period (metadata, else the table's caption)."""
     import re
 
-    m = re.match(r"\s*((?:19|20)\d\d)\s*[-–]", ctx.meta.period or "")
+    m = re.match(r"\s*((?:19|20)\d\d)\s*[-–]", ctx.meta.period or "") or re.search(
+        r"((?:19|20)\d\d)\s*[-–]\s*(?:19|20)\d\d", caption)
     return int(m.group(1)) if m else None
 
 
