@@ -332,13 +332,20 @@ class _Batch:
             return
         info.update({k: result.get(k) for k in ("format", "encoding", "ocr", "pages", "warnings",
                                                 "seconds_read", "seconds_extract")})
+        done = FileResult(str(path), "ok", None, None, len(result["docs"]), result.get("pages") or 0,
+                          list(result.get("warnings") or []))
         try:
-            sid = store.store_documents(self.db, info, result["docs"])
+            done.source_id = store.store_documents(self.db, info, result["docs"])
         except Exception as exc:  # the transaction rolled back; record why
             self.fail(path, info, f"không lưu được / could not store the documents: {type(exc).__name__}: {exc}")
             return
-        self._advance(FileResult(str(path), "ok", None, sid, len(result["docs"]), result.get("pages") or 0,
-                                 list(result.get("warnings") or [])))
+        except Interrupted:  # between the commit and here: the file is stored, say so
+            stored = store.current_source(self.db, info.get("sha256"))
+            if stored and stored["path"] == str(path):
+                done.source_id = stored["id"]
+                self.summary.results.append(done)
+            raise
+        self._advance(done)
 
     # -- step 3
     def run_here(self, jobs: list[_Job]) -> None:
