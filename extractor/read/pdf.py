@@ -154,6 +154,21 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
     fixed, enc = legacy.fix_blocks([texts[i] for i in layer])
     texts.update(zip(layer, fixed))
 
+    candidates = set() if not tables else {
+        i for i in range(n) if texts[i].strip() and not (ocr_used and i in scanned)
+        and (i in ruled or _looks_tabular(texts[i]))}
+    blocks = _page_blocks(path, texts, n, candidates, ruled, enc)
+    if not blocks:
+        hint = "" if ocr else " (OCR is off)"
+        raise ReadError(f"PDF không có chữ (PDF holds no text){hint}: blank pages or images only")
+    return RawText(path=display_path or path, format="pdf", blocks=blocks, encoding=enc, ocr=ocr_used,
+                   pages=n, warnings=warnings)
+
+
+def _page_blocks(path: str, texts: dict[int, str], n: int, candidates: set[int], ruled: set[int],
+                 enc: Optional[str]) -> list[Block]:
+    """One text block per page; a candidate page for tables (ruled, or figures in columns) is
+    read again with pdfplumber and split into text and table blocks when a table is found."""
     blocks: list[Block] = []
     plumber = None
     try:
@@ -161,7 +176,7 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
             text = texts[i]
             if not text.strip():
                 continue
-            if tables and not (ocr_used and i in scanned) and (i in ruled or _looks_tabular(text)):
+            if i in candidates:
                 if plumber is None:
                     import pdfplumber
 
@@ -176,12 +191,7 @@ def read_pdf(path: str, *, max_pages: int = 500, ocr: bool = True, tables: bool 
     finally:
         if plumber is not None:
             plumber.close()
-
-    if not blocks:
-        hint = "" if ocr else " (OCR is off)"
-        raise ReadError(f"PDF không có chữ (PDF holds no text){hint}: blank pages or images only")
-    return RawText(path=display_path or path, format="pdf", blocks=blocks, encoding=enc, ocr=ocr_used,
-                   pages=n, warnings=warnings)
+    return blocks
 
 
 def _pages(idx: list[int]) -> str:
