@@ -424,3 +424,22 @@ def test_money_table_needs_a_scale(tmp_path, scale_line, want):
     path.write_text("\n".join(x for x in lines if x), encoding="utf-8")
     records = [r for r in _records(path).records if r.type in ("funding", "target")]
     assert [getattr(r, "amount_vnd", None) for r in records] == ([want, want] if want else [])
+
+
+def test_rows_and_cells_keep_page_and_offsets(tmp_path):
+    from extractor.normalise import normalise
+    from extractor.read import read_file
+    from extractor.tables import locate_tables
+
+    raw = read_file(make_pdf(tmp_path / "k.pdf"))
+    norm = normalise(raw)
+    tables = locate_tables(raw, norm)
+    assert [len(t.rows) for t in tables] == [1 + len(TARGET_ROWS), 2 + len(FUND_ROWS)]
+    for t in tables:
+        for row in t.rows:
+            assert row.page == 1 and norm.page_of(row.start) == 1
+            for cell in row.cells:
+                assert norm.text[cell.start:cell.end] == cell.text
+                assert row.start <= cell.start <= cell.end <= row.end
+    fund = tables[1]
+    assert fund.rows[2].texts() == FUND_ROWS[0]  # "Tổng cộng" with its empty number cell
