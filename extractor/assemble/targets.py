@@ -67,7 +67,7 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
     mm = _rx(groups["maintain"]).search(before)
     if mm and not ("," in before[mm.end():] and (_rx(groups[">="]).search(near[-15:]) or _rx(groups["<="]).search(near[-15:]))):
         return "maintain"  # unless a quantifier next to the figure, in a later part of the clause, says otherwise
-    if _rx(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$|xuống\s+(?:còn|mức|tới)\s*$|\bgiảm\s+còn\s*$").search(near):
+    if _rx(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$|xuống\s+(?:còn|mức|tới)\s*$|\bgiảm\s+còn\s*$|\b(?:giảm|hạ)\b[^,;]{0,60}?\bxuống\s*$").search(near):
         return "<="  # "giảm xuống còn 2,5%", "hạ … xuống dưới 3%": a level to reach, not a rate of decrease
     if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(before):
         return "decrease"
