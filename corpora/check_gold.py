@@ -49,6 +49,7 @@ RULES = {
     "threshold_below_parent", "exceeds_parent", "deadline_after_parent", "missing_parent_target",
     "funding_sum_mismatch", "count_mismatch", "citation_conflict", "internal_conflict",
     "criterion_name_mismatch", "criterion_unassigned", "criterion_multiply_assigned",
+    "parent_period_ended",  # info: a plan for a later cycle than its parent (added with the indicator checks)
 }
 CRITERION_RULES = {"criterion_name_mismatch", "criterion_unassigned", "criterion_multiply_assigned"}
 SEVERITIES = {"info", "warning", "error"}

@@ -78,6 +78,7 @@ FLAG_RULES = (
     "criterion_name_mismatch",
     "criterion_unassigned",
     "criterion_multiply_assigned",
+    "parent_period_ended",  # info, added with the indicator checks: the child plan is for a later cycle
 )
 CRITERION_SETS = ("xa_ntm", "xa_ntm_nang_cao", "xa_ntm_kieu_mau", "huyen_ntm", "thon")
 

@@ -177,3 +177,17 @@ def test_the_year_of_a_commitment_carries_to_the_next_sentence_of_its_paragraph(
 """
     recs = _records(text)
     assert sorted((r.value, r.year) for r in recs if r.type == "target") == [(18.0, 2030), (90.0, 2030)]
+
+
+def test_levels_to_go_down_to_and_income_in_an_indicator_list():
+    text = """KẾ HOẠCH
+Xây dựng nông thôn mới năm 2025
+I. MỤC TIÊU
+(3) Thu nhập bình quân đầu người khu vực nông thôn: 62 triệu đồng.
+(4) Tỷ lệ hộ nghèo đa chiều giảm xuống 2,8%; tỷ lệ hộ cận nghèo dưới mức 2%.
+"""
+    recs = _records(text, "kh.txt")
+    assert not [r for r in recs if r.type == "funding"]  # income measures an outcome: not money to spend
+    t = {r.value: r for r in recs if r.type == "target"}
+    assert t[62.0].unit == "triệu đồng/người/năm"
+    assert t[2.8].comparator == "<=" and t[2.0].comparator == "<="
