@@ -33,6 +33,15 @@ class Indicator:
     links: dict = field(default_factory=dict)
 
 
+_SPACES = regex.compile(r"\s*")
+_WORD_CHAR = regex.compile(r"\w")
+
+
+def _first_word(phrase: str) -> str:
+    words = _WORDS.findall(fold(phrase.split("…")[0])) or _WORDS.findall(fold(phrase))
+    return words[0] if words else ""
+
+
 def _phrase_rx(phrase: str, gap: int) -> Optional["regex.Pattern"]:
     toks = []
     for part in phrase.split("…"):
@@ -47,6 +56,7 @@ def _phrase_rx(phrase: str, gap: int) -> Optional["regex.Pattern"]:
 
 class Catalogue:
     def __init__(self, data: dict):
+        self._leads = None
         s = data.get("settings") or {}
         self.settings = s
         self.gap = int(s.get("gap_words", 6))
@@ -76,6 +86,9 @@ class Catalogue:
                 by_alias.setdefault(a, []).append(ind.id)
         self.alias_rx = [(p, ids) for a, ids in sorted(by_alias.items(), key=lambda kv: -len(kv[0]))
                          if (p := _phrase_rx(a, self.gap)) is not None]
+        # an alias can only match where its first folded word occurs: a substring test skips the rest
+        self.alias_first = [_first_word(a) for a, _ids in sorted(by_alias.items(), key=lambda kv: -len(kv[0]))
+                            if _phrase_rx(a, self.gap) is not None]
         # the indicator a figure of a family takes when its clause names none ("19/19 tiêu chí")
         self.default_for = {f: i.id for i in self.by_id.values() for f in (data_defaults.get(i.id) or [])}
         self.by_status = {(i.of, i.status): i.id for i in self.by_id.values() if i.of and i.status not in (None, "criterion")}
@@ -148,20 +161,25 @@ class Catalogue:
 
     def admin_at(self, folded: str, lead: bool) -> Optional[tuple[str, int]]:
         """The administrative unit a window starts with ("số xã ..."): (key, end)."""
-        pos = 0
         t = folded
-        m = regex.match(r"\s*", t)
-        pos = m.end()
+        pos = _SPACES.match(t).end()
         if lead:
-            for w in sorted(self.settings.get("share_lead") or [], key=len, reverse=True):
-                m = regex.match(r"(?:%s)\s+" % regex.escape(fold(w)), t[pos:])
+            for rx in self._share_leads():
+                m = rx.match(t, pos)
                 if m:
-                    pos += m.end()
+                    pos = m.end()
                     break
         for w, key in self.admin_words:
-            if regex.match(regex.escape(w) + r"(?!\w)", t[pos:]):
-                return key, pos + len(w)
+            end = pos + len(w)
+            if t.startswith(w, pos) and not (end < len(t) and _WORD_CHAR.match(t, end)):
+                return key, end
         return None
+
+    def _share_leads(self) -> list:
+        if self._leads is None:
+            self._leads = [regex.compile(r"(?:%s)\s+" % regex.escape(fold(w)))
+                           for w in sorted(self.settings.get("share_lead") or [], key=len, reverse=True)]
+        return self._leads
 
 
 def _norm_unit(u: str) -> str:

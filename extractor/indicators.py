@@ -206,7 +206,9 @@ def clause_of(text: str, folded: str, start: int, end: int, vs: int, ve: int, ot
 
 def _hits(cat: Catalogue, window: str) -> list[Hit]:
     out = []
-    for p, ids in cat.alias_rx:
+    for (p, ids), first in zip(cat.alias_rx, cat.alias_first):
+        if first not in window:
+            continue  # the pattern starts with this word: it cannot match here
         for m in p.finditer(window):
             out.append(Hit(ids=ids, start=m.start(), end=m.end()))
     return out
