@@ -41,15 +41,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import multiprocessing
 import os
-import queue
 import signal
 import threading
 import time
-from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
@@ -354,145 +349,9 @@ class _Batch:
             self.finish(job, _extract_here(str(job.path), self.settings))
 
     def run_pool(self, jobs: list[_Job], workers: int) -> None:
-        s = self.settings
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if ctx.get_start_method() == "forkserver":
-            ctx.set_forkserver_preload(["extractor.warm"])
-        starts = None  # a fresh queue per pool: a killed worker may have held the old one's lock
-        pending: deque[_Job] = deque(jobs)
-        solo: deque[_Job] = deque()  # crashed once: retried alone, to find the culprit
-        limit = s.time_limit
+        from .pool import PoolRun
 
-        def new_pool() -> ProcessPoolExecutor:
-            nonlocal starts
-            if starts is not None:
-                starts.close()
-                starts.cancel_join_thread()
-            starts = ctx.Queue()
-            return ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=ctx,
-                max_tasks_per_child=s.max_tasks_per_child,
-                initializer=_init_worker,
-                initargs=(starts, os.getpid(), s.max_memory_mb),
-            )
-
-        pool = new_pool()
-        inflight: dict[Future, _Job] = {}
-        started: dict[int, float] = {}
-        submitted: dict[int, float] = {}
-
-        def submit(job: _Job) -> bool:
-            try:
-                fut = pool.submit(extract_file, str(job.path), s.max_bytes, s.max_pages, s.ocr, job.token,
-                                  s.max_chars)
-            except BrokenProcessPool:
-                # a worker died since the last look: its futures will say which files it held
-                (solo if job.crashes else pending).appendleft(job)
-                if not inflight:
-                    kill_pool()
-                return False
-            inflight[fut] = job
-            submitted[job.token] = time.time()
-            return True
-
-        def kill_pool() -> None:
-            nonlocal pool
-            _stop_pool(pool)
-            pool = new_pool()
-
-        try:
-            while pending or solo or inflight:
-                self.check_stop()
-                if solo:
-                    if not inflight:
-                        submit(solo.popleft())
-                else:
-                    while pending and len(inflight) < workers:
-                        if not submit(pending.popleft()):
-                            break
-                done, _ = wait(list(inflight), timeout=0.2, return_when=FIRST_COMPLETED)
-                while True:
-                    try:
-                        token, at = starts.get_nowait()
-                    except (queue.Empty, OSError, EOFError):
-                        break
-                    started[token] = at
-                broken: list[_Job] = []
-                self.check_stop()  # a signal also kills the workers: not a crash
-                for fut in done:
-                    job = inflight.pop(fut)
-                    try:
-                        result = fut.result()
-                    except BrokenProcessPool:
-                        broken.append(job)
-                        continue
-                    except Exception as exc:  # pickling problems and the like
-                        result = {"error": f"lỗi chương trình / internal error: {type(exc).__name__}: {exc}"}
-                    self.finish(job, result)
-                now = time.time()
-                # a file over the limit since it started (or, if the start was never
-                # seen, since it was submitted plus a grace for starting a worker)
-                late = [
-                    (fut, job)
-                    for fut, job in inflight.items()
-                    if (job.token in started and now - started[job.token] > limit)
-                    or (job.token not in started and now - submitted[job.token] > limit + 60)
-                ]
-                if late or broken:
-                    late_jobs = {id(job) for _, job in late}
-                    others = [job for fut, job in inflight.items() if id(job) not in late_jobs]
-                    inflight.clear()
-                    kill_pool()
-                    for _, job in late:
-                        self.fail(job.path, job.info,
-                                  f"{TIME_LIMIT}: reading and extracting took over {limit:g} s (KEHOACH_TIME_LIMIT)")
-                    for job in broken:
-                        job.crashes += 1
-                        if job.crashes >= 2 or (workers == 1 and not late):
-                            self.fail(job.path, job.info,
-                                      "chương trình đọc bị dừng đột ngột / the reader crashed "
-                                      "(out of memory or a fault in a library); the file may be damaged")
-                        else:
-                            solo.append(job)
-                    # innocent files that were running: start them again
-                    for job in others:
-                        started.pop(job.token, None)
-                        (solo if job.crashes else pending).appendleft(job)
-        except BaseException:  # a signal or a bug: do not leave workers running
-            _stop_pool(pool)
-            raise
-        else:
-            pool.shutdown(wait=True, cancel_futures=True)  # every task is done: it winds down at once
-        finally:
-            # the pool has wound down (or been killed) before the queue its workers hold is
-            # closed (closing first made a replacement worker fail to start, with a traceback)
-            if starts is not None:
-                starts.close()
-                starts.cancel_join_thread()
-
-
-def _stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
-    """Kill a pool's workers and let it go, never waiting unboundedly.
-
-    ProcessPoolExecutor has no public way to stop a running task, and
-    ``shutdown(wait=True)`` on a pool whose workers were killed could hang."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    for proc in procs:
-        try:
-            proc.kill()
-        except Exception:  # pragma: no cover
-            pass
-    for proc in procs:
-        try:
-            proc.join(grace)
-        except Exception:  # pragma: no cover
-            pass
-    pool.shutdown(wait=False, cancel_futures=True)
-    manager = getattr(pool, "_executor_manager_thread", None)
-    if manager is not None and manager.is_alive():
-        manager.join(grace)
+        PoolRun(self, jobs, workers).run()
 
 
 def ingest_paths(
