@@ -14,8 +14,8 @@ Steps
 2. Plan (main process): each file is checked (type, empty, size limit) and
    hashed (sha256).  A file whose content is already stored is ``skipped``
    ("unchanged") without being read.  Checks that fail give a ``failed`` row.
-3. Extract: ``read_file`` + ``extract_raw`` for the rest (``extractor.worker``), in a process pool
-   (``workers`` >= 1; each worker is replaced after ``max_tasks_per_child`` files
+3. Extract: ``read_file`` + ``extract_raw`` for the rest (``extractor.worker``),
+   in a process pool (``extractor.pool``; ``workers`` >= 1; each worker is replaced after ``max_tasks_per_child`` files
    so memory stays flat) or in this process (``workers`` = 0).  Each file has a
    time limit (``Settings.time_limit``): a worker over it is killed and the file
    gets a ``failed`` row "time limit"; a worker that crashes is retried alone
