@@ -288,3 +288,49 @@ def test_cli_export_and_show(tmp_path):
     assert res.exit_code == 2 and "no document" in res.output
     res = runner.invoke(app, ["show", "1", "--db", str(tmp_path / "missing.db")])
     assert res.exit_code == 2 and "no database" in res.output
+
+
+def test_write_transaction_commits_rolls_back_and_nests(db):
+    with store.write_transaction(db):
+        db["reviews"].insert({"flag_id": "a", "decision": "accept", "who": "t", "at": "now"})
+        with store.write_transaction(db):  # nested: a savepoint, rolled back alone
+            db["reviews"].insert({"flag_id": "b", "decision": "accept", "who": "t", "at": "now"})
+            db["reviews"].insert({"flag_id": "c", "decision": "accept", "who": "t", "at": "now"})
+        with pytest.raises(RuntimeError):
+            with store.write_transaction(db):
+                db["reviews"].insert({"flag_id": "d", "decision": "accept", "who": "t", "at": "now"})
+                raise RuntimeError("inner failure")
+    assert [r["flag_id"] for r in db["reviews"].rows] == ["a", "b", "c"]
+    # Ctrl-C inside a write leaves nothing behind and the connection usable
+    with pytest.raises(KeyboardInterrupt):
+        with store.write_transaction(db):
+            db["reviews"].insert({"flag_id": "e", "decision": "accept", "who": "t", "at": "now"})
+            list(db.query("SELECT * FROM reviews"))
+            raise KeyboardInterrupt
+    assert not db.conn.in_transaction and db["reviews"].count == 3
+
+
+def test_write_transaction_on_a_plain_sqlite3_connection(tmp_path):
+    import sqlite3
+
+    store.open_db(tmp_path / "k.db")
+    conn = sqlite3.connect(tmp_path / "k.db")
+    with store.write_transaction(conn) as c:
+        c.execute("INSERT INTO reviews (flag_id, decision, who, at) VALUES ('x', 'accept', 't', 'now')")
+    assert not conn.in_transaction
+    assert sqlite3.connect(tmp_path / "k.db").execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_rows_are_prepared_before_the_write_lock(db, monkeypatch):
+    """Folding and serialising happen outside the transaction: the lock is held for inserts only."""
+    seen = []
+    real = store._prepare_document
+
+    def spy(doc):
+        seen.append(db.conn.in_transaction)
+        return real(doc)
+
+    monkeypatch.setattr(store, "_prepare_document", spy)
+    store.store_documents(db, source(path="/plans/a.txt", sha="a1"), [make_doc(), make_doc(number="2-KH")])
+    assert seen == [False, False]
+    assert db["documents"].count == 2
