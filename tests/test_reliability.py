@@ -546,6 +546,17 @@ def test_a_tcvn3_letterhead_typed_in_lower_case_does_not_split_the_plan(tmp_path
     _one_plan(extract_raw(raw))
 
 
+def test_a_vni_letterhead_does_not_split_the_plan(tmp_path):
+    from extractor.pipeline import extract_raw
+    from extractor.read import legacy
+
+    path = tmp_path / "vni.txt"
+    path.write_bytes(legacy.from_unicode(PLAN_TEXT, "vni").encode("cp1252"))
+    raw = read_file(path)
+    assert raw.encoding == "vni"
+    _one_plan(extract_raw(raw))
+
+
 def test_a_lower_case_body_line_in_tcvn3_is_left_alone():
     from extractor.read import legacy
 
