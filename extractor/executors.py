@@ -197,8 +197,10 @@ def _worker_name() -> str:
         from distributed import get_worker
 
         w = get_worker()
-        named = w.name is not None and not str(w.name).isdigit()
-        return str(w.name) if named else w.address.replace("tcp://", "")
+        name = str(w.name) if w.name is not None else ""
+        if not name or name.isdigit() or name == w.address:  # no name of its own: host:port
+            return w.address.replace("tcp://", "")
+        return name
     except Exception:  # pragma: no cover - not on a worker
         return socket.gethostname()
 
@@ -268,6 +270,7 @@ class DaskExecutor:
         self._own_client = client is None
         self.stats = ExecutorStats("dask" if address or client else "dask-local")
         self.killed_resubmits = KILLED_RESUBMITS
+        self._nthreads, self._threads_at = 1, 0.0
         self._starts: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -292,7 +295,7 @@ class DaskExecutor:
             else:
                 with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}):
                     self.cluster = LocalCluster(n_workers=self.n_workers, threads_per_worker=1, processes=True,
-                                                memory_limit=self.memory_limit, dashboard_address=None,
+                                                memory_limit=self.memory_limit, dashboard_address=":0",
                                                 silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
         self.client.subscribe_topic(START_TOPIC, self._on_start)
@@ -308,6 +311,10 @@ class DaskExecutor:
 
         try:
             self.client.wait_for_workers(1, timeout=60)
+        except TimeoutError:
+            raise KehoachError(f"no Dask worker joined the scheduler {self.address or ''} within 60 s: "
+                               "start some with: dask worker tcp://HOST:PORT --nthreads 1") from None
+        try:
             seen = self.client.run(warm_worker)
         except Exception as exc:
             raise KehoachError(f"the Dask workers cannot run kehoach ({type(exc).__name__}: {exc}); "
@@ -334,10 +341,15 @@ class DaskExecutor:
 
     # -- running
     def _threads(self) -> int:
-        try:
-            return max(1, sum(self.client.nthreads().values()))
-        except Exception:  # pragma: no cover
-            return 1
+        """Worker threads in the cluster (asked at most once a second: workers come and go)."""
+        now = time.monotonic()
+        if now - self._threads_at > 1.0:
+            try:
+                self._nthreads = max(1, sum(self.client.nthreads().values()))
+            except Exception:  # pragma: no cover
+                pass
+            self._threads_at = now
+        return self._nthreads
 
     def _submit(self, job, run: "_Run", suspect: bool = False) -> None:
         if self.ship_bytes:
@@ -456,9 +468,11 @@ class DaskExecutor:
             if key in busy_on:
                 restart.add(busy_on[key])
         if restart:
+            # a thread cannot be stopped: end the worker process, and its nanny starts a fresh one
+            # (without waiting: the batch goes on meanwhile; its other files are re-run elsewhere)
             try:
-                self.client.restart_workers(sorted(restart), timeout=60, raise_for_error=False)
-            except Exception as exc:  # no nanny: the thread goes on until the file is done
+                self.client.run(_exit_worker, workers=sorted(restart), wait=False)
+            except Exception as exc:  # pragma: no cover
                 logging.getLogger(__name__).warning("could not restart Dask worker(s) %s: %s", sorted(restart), exc)
 
 
@@ -478,6 +492,10 @@ class _Run:
         self.ac = as_completed()
         for job in jobs:
             job.lost = 0
+
+
+async def _exit_worker() -> None:  # pragma: no cover - runs on the worker (a coroutine: run(wait=False))
+    os._exit(75)
 
 
 def _allowed_failures(dask_scheduler=None) -> Optional[int]:

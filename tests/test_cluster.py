@@ -14,6 +14,7 @@ import shutil
 import signal
 import sqlite3
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 def cluster():
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         c = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1.5GiB",
-                         dashboard_address=None, silence_logs=logging.ERROR)
+                         dashboard_address=":0", silence_logs=logging.ERROR)
     client = Client(c)
     yield c, client
     client.close()
@@ -183,16 +184,17 @@ def test_dask_executor_stores_what_the_local_pool_stores(tmp_path, corpus, clust
     # resumable: a second run stores nothing new
     again = runner.invoke(app, ["ingest", str(corpus), "--db", str(tmp_path / "dask.db"), "--executor", address, "-q"])
     con = sqlite3.connect(tmp_path / "dask.db")
-    assert con.execute("SELECT COUNT(*) FROM sources WHERE status = 'skipped'").fetchone()[0] == len(want["sources"]) - 1
+    stored = sum(1 for s in want["sources"] if s["status"] == "ok")
+    assert con.execute("SELECT COUNT(*) FROM sources WHERE status = 'skipped'").fetchone()[0] == stored
     assert "unchanged" in again.output
 
 
 def _big_plans(folder: Path, n: int) -> None:
-    """n files of three plans each (so a file takes a while), every document with its own number
+    """n files of two plans each (so a file takes a while), every document with its own number
     (two files holding the same document would make the later-stored one supersede the other)."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(PLANS.glob("*.txt"))]
     for i in range(n):
-        body = "\n\n".join(texts[(i + k) % len(texts)] for k in range(3))
+        body = "\n\n".join(texts[(i + k) % len(texts)] for k in range(2))
         body = _renumber(body, i + 1)
         (folder / f"ke_hoach_{i:02d}.txt").write_text(body, encoding="utf-8")
 
@@ -220,16 +222,16 @@ def test_a_killed_worker_loses_and_duplicates_nothing(tmp_path, cluster):
     _, client = cluster
     folder = tmp_path / "in"
     folder.mkdir()
-    _big_plans(folder, 10)
+    _big_plans(folder, 6)
     settings = load_settings(workers=0)
     want = ingest_paths([folder], db=str(tmp_path / "here.db"), settings=settings)
     progress = _KillOneWorker(client)
     with DaskExecutor(client=client, settings=settings) as ex:
         got = ingest_paths([folder], db=str(tmp_path / "dask.db"), settings=settings, progress=progress, executor=ex)
     assert progress.killed
-    assert len(got.ingested) == 10 and not got.failed, [(r.path, r.error) for r in got.failed]
+    assert len(got.ingested) == 6 and not got.failed, [(r.path, r.error) for r in got.failed]
     con = sqlite3.connect(tmp_path / "dask.db")
-    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM sources").fetchone() == (10, 10)
+    assert con.execute("SELECT COUNT(*), COUNT(DISTINCT sha256) FROM sources").fetchone() == (6, 6)
     assert snapshot(tmp_path / "dask.db") == snapshot(tmp_path / "here.db")
     assert sum(r.documents for r in got.ingested) == sum(r.documents for r in want.ingested)
     client.wait_for_workers(2, timeout=60)  # the nanny restarted it
@@ -267,4 +269,26 @@ def test_a_file_that_kills_workers_gets_a_failed_row(tmp_path, cluster):
     assert ex.stats.killed >= 2
     con = sqlite3.connect(tmp_path / "dask.db")
     assert con.execute("SELECT COUNT(*) FROM sources").fetchone()[0] == 4
+    client.wait_for_workers(2, timeout=60)
+
+
+def test_a_file_over_the_time_limit_fails_and_its_worker_is_restarted(tmp_path, cluster):
+    _, client = cluster
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ngan.txt").write_text("KẾ HOẠCH\nSố: 9/KH-UBND\nĐến năm 2025 có 80% số hộ dùng nước sạch.\n", encoding="utf-8")
+    texts = [_renumber(p.read_text(encoding="utf-8"), k + 1) for k, p in enumerate(sorted(PLANS.glob("*.txt")))]
+    (folder / "rat_dai.txt").write_text("\n\n".join(texts * 6), encoding="utf-8")  # several seconds of work
+    before = set(client.scheduler_info()["workers"])
+    with DaskExecutor(client=client, settings=load_settings(time_limit=1.0)) as ex:
+        got = ingest_paths([folder], db=str(tmp_path / "dask.db"), executor=ex)
+    assert [Path(r.path).name for r in got.failed] == ["rat_dai.txt"]
+    assert "time limit" in got.failed[0].error
+    assert [Path(r.path).name for r in got.ingested] == ["ngan.txt"]
+    assert ex.stats.time_limited == 1
+    # the busy worker was ended (asynchronously) and its nanny started a fresh one
+    deadline = time.monotonic() + 60
+    while set(client.scheduler_info()["workers"]) >= before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not set(client.scheduler_info()["workers"]) >= before
     client.wait_for_workers(2, timeout=60)
