@@ -253,8 +253,26 @@ _LOOKALIKES = {0x00D0: 0x0110, 0x00F0: 0x0111}
 def canonical(s: str) -> str:
     """One tone placement (new style: ``hòa``, ``thủy``, ``khỏe``), NFC, same length.
 
-    Used for matching only; quotes keep the source's characters.
+    Used for matching only; quotes keep the source's characters.  Cached: the stages
+    that read a document (split, meta, citations, assemble) ask for the same text and
+    the same lines, and get the one computed copy.
     """
+    if len(s) < 400:
+        return _canonical_line(s)
+    return _canonical_text(s)
+
+
+@functools.lru_cache(maxsize=16384)
+def _canonical_line(s: str) -> str:
+    return _canonical(s)
+
+
+@functools.lru_cache(maxsize=4)  # a few whole documents, so that memory stays flat in long batches
+def _canonical_text(s: str) -> str:
+    return _canonical(s)
+
+
+def _canonical(s: str) -> str:
     d = unicodedata.normalize("NFD", s)
     d = _OLD_TONE_RE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), d)
     return unicodedata.normalize("NFC", d).translate(_LOOKALIKES)

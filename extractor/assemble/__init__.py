@@ -7,6 +7,8 @@ whether a figure is a commitment (target, funding), a result (status) or no reco
 
 from __future__ import annotations
 
+import re
+
 from ..model import DocMeta, Record
 from .assignments import assignments_in
 from .context import build_context
@@ -15,6 +17,9 @@ from .funding import funding_in
 from .status import headline_results
 from .tables import in_claimed, table_records, without_tables
 from .targets import targets_in
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> list[Record]:
@@ -27,7 +32,7 @@ def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> l
     records: list[Record] = []
     for s in sents:
         # a table row's figures are the table's; its dates are still read ("Thời gian: quý IV/2023")
-        if any(ch.isdigit() for ch in s.text) and not (claimed and in_claimed(claimed, s.start, s.end)):
+        if _DIGIT.search(s.text) and not (claimed and in_claimed(claimed, s.start, s.end)):
             records.extend(targets_in(ctx, s))
         records.extend(deadlines_in(ctx, s))  # any sentence: "vào cuối năm" has no digit
     funding, money_results = funding_in(without_tables(ctx, claimed))
