@@ -25,8 +25,10 @@ class Block(BaseModel):
 
     ``text`` holds the raw text of a paragraph (hard line breaks kept, as the
     reader found them).  A table keeps its structure in ``rows`` (a list of rows,
-    each a list of cell strings); its ``text`` is the cells joined with " | " per
-    row and "\\n" between rows, so text-only stages still see the figures.
+    each a list of cell strings); its ``text`` has one line per row ("\\n" between
+    rows), so text-only stages still see the figures: tables of figures separate
+    their cells with white space, as a PDF-to-text dump does, other tables with
+    " | " (see ``extractor.tables.render_rows``).
     """
 
     kind: Literal["text", "table"] = "text"
