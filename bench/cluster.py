@@ -3,6 +3,7 @@
     .venv/bin/python bench/cluster.py                      # ~5 min on 2 cores
     .venv/bin/python bench/cluster.py --pdfs 40 --scans 4  # a quick look
     .venv/bin/python bench/cluster.py --no-write           # do not touch RESULTS.md
+    .venv/bin/python bench/cluster.py --rewrite            # RESULTS.md from the last run's JSON
 
 Needs ``pip install -e '.[cluster]'`` (Dask ``distributed``); the scanned set needs
 Tesseract (``tesseract-ocr-vie``) and is left out without it.
@@ -151,6 +152,7 @@ def run_ingest(folder: Path, tag: str, args: list[str]) -> dict:
     db = fresh_db(f"cluster_{tag}.db")
     cmd = [str(KEHOACH), "ingest", str(folder), "--db", str(db), "-q", *args]
     env = dict(os.environ, COLUMNS="200")
+    load = os.getloadavg()[0]
     busy0 = busy_cpu_seconds()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
@@ -170,7 +172,7 @@ def run_ingest(folder: Path, tag: str, args: list[str]) -> dict:
     return {"tag": tag, "exit": proc.returncode, "wall": wall, "tool_seconds": tool, "status": status,
             "pages": pages, "documents": docs, "records": records, "errors": errors,
             "pages_per_s": pages / wall if wall else 0.0, "tool_pages_per_s": pages / tool if tool else None,
-            "machine_busy_cores": busy, "workers": workers,
+            "machine_busy_cores": busy, "load_before": load, "workers": workers,
             "stderr_tail": proc.stderr[-1500:] if proc.returncode not in (0, 2) else ""}
 
 
@@ -215,7 +217,9 @@ def writer_rate(folder: Path, rounds: int) -> dict:
     db = store.open_db(str(fresh_db("cluster_writer.db")))
     n_files = n_docs = n_records = n_pages = 0
     t0 = time.perf_counter()
+    per_round = []
     for k in range(rounds):
+        t_round = time.perf_counter()
         for f, sha, res in extracted:
             info = {"path": f"/round{k}/{f.name}", "name": f.name, "format": "pdf", "size": f.stat().st_size,
                     "sha256": f"{sha[:56]}{k:08d}"}
@@ -226,13 +230,15 @@ def writer_rate(folder: Path, rounds: int) -> dict:
             n_docs += len(res["docs"])
             n_records += sum(len(d.records) for d in res["docs"])
             n_pages += res.get("pages") or 0
+        per_round.append(len(extracted) / (time.perf_counter() - t_round))
     dt = time.perf_counter() - t0
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).stat().st_size
     db.conn.close()
     return {"files": n_files, "documents": n_docs, "records": n_records, "pages": n_pages, "seconds": dt,
             "files_per_s": n_files / dt, "documents_per_s": n_docs / dt, "records_per_s": n_records / dt,
-            "pages_per_s": n_pages / dt, "db_bytes": size}
+            "pages_per_s": n_pages / dt, "db_bytes": size, "files_per_s_rounds": per_round,
+            "load": os.getloadavg()[0]}
 
 
 # --------------------------------------------------------------------------- report
@@ -255,7 +261,9 @@ def write_results(dump: dict) -> None:
         "(CLI start-up included), fresh database each run, median of the runs.  `local:W` = `--workers W`; "
         "`dask:N` = `--executor dask://…` to a `dask scheduler` + `dask worker --nworkers N --nthreads 1` started "
         "beforehand (workers warm, as on a running cluster); `dask-local:2` starts its LocalCluster inside the command. "
-        "The machine has 2 cores and is shared with other work: \"busy\" is the cores in use during the run, all processes.",
+        "The machine has 2 cores and was shared with other work during these runs (\"load before\": 1-minute load "
+        "average when the run started; 2 = both cores busy), so whole-run figures vary by tens of per cent between runs; "
+        "\"pages/s while busy\" (pages / seconds a worker spent reading and extracting) is the steadier per-worker figure.",
         "",
     ]
     for name, title in (("text", "text-layer PDFs (pool of bench/corpus.py)"), ("scan", "scanned PDFs (image-only pages, OCR)")):
@@ -265,12 +273,12 @@ def write_results(dump: dict) -> None:
             continue
         files = sum(runs[0]["status"].values())
         lines += [f"**{title}**: {files} files, {runs[0]['pages']} pages.", "",
-                  "| executor | wall s | pages/s | in-command pages/s | failed | busy cores | per worker (pages/s while busy) |",
+                  "| executor | wall s | pages/s | in-command pages/s | failed | load before | per worker (pages/s while busy) |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
         for r in runs:
             lines.append(f"| {r['tag']} | {r['wall']:.1f} | {r['pages_per_s']:.1f} | "
                          f"{r['tool_pages_per_s'] or 0:.1f} | {r['status'].get('failed', 0)} | "
-                         f"{r['machine_busy_cores']:.2f} | {_per_worker(r)} |")
+                         f"{r.get('load_before', 0):.1f} | {_per_worker(r)} |")
         lines.append("")
     w = dump.get("writer")
     if w:
@@ -279,7 +287,9 @@ def write_results(dump: dict) -> None:
             f"pre-extracted text-layer PDFs, {w['documents']} documents, {w['records']} records): "
             f"**{w['files_per_s']:.0f} files/s**, {w['documents_per_s']:.0f} documents/s, "
             f"{w['records_per_s']:.0f} records/s, {w['pages_per_s']:.0f} pages/s; database "
-            f"{w['db_bytes'] / 1e6:.0f} MB ({w['db_bytes'] / max(w['files'], 1) / 1e3:.0f} kB a file).",
+            f"{w['db_bytes'] / 1e6:.0f} MB ({w['db_bytes'] / max(w['files'], 1) / 1e3:.0f} kB a file).  Rounds of "
+            f"{w['files'] // max(len(w['files_per_s_rounds']), 1)} files: "
+            + ", ".join(f"{x:.0f}" for x in w["files_per_s_rounds"]) + f" files/s (load {w['load']:.1f}).",
             "",
         ]
     lines += [f"**Reading.** {dump.get('reading', '')}"]
@@ -299,6 +309,16 @@ def reading(dump: dict) -> str:
                        f"({d1['pages_per_s'] / l1['pages_per_s']:.2f}x), two {d2['pages_per_s']:.1f} against "
                        f"{l2['pages_per_s']:.1f} ({d2['pages_per_s'] / l2['pages_per_s']:.2f}x); "
                        f"2 Dask workers / 1 = {d2['pages_per_s'] / d1['pages_per_s']:.2f}x.")
+    scan = {r["tag"]: r for r in dump["sets"].get("scan") or []}
+    if scan.get("local:1"):
+        from extractor.read.ocr import workers as ocr_workers
+
+        r = scan["local:1"]
+        out.append(f"Scanned pages cost {r['wall'] / max(r['pages'], 1) * (os.cpu_count() or 1):.1f} CPU-s a page here "
+                   f"(wall × cores / pages, CLI start-up included): one file's OCR already runs {ocr_workers()} Tesseract "
+                   f"processes side by side on this {os.cpu_count()}-core machine, so one worker fills the cores and more "
+                   "workers cannot help until there are more cores.  Dask's cost per file (a scheduler round trip) "
+                   "is lost in the noise at these file sizes.")
     w = dump.get("writer")
     if w:
         out.append(f"The writer stores {w['files_per_s']:.0f} files/s ({w['pages_per_s']:.0f} pages/s of text-layer PDF) "
@@ -314,7 +334,14 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="runs per executor (median reported)")
     ap.add_argument("--writer-rounds", type=int, default=3)
     ap.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
+    ap.add_argument("--rewrite", action="store_true", help="only rewrite RESULTS.md from bench/_work/cluster.json")
     args = ap.parse_args(argv)
+    if args.rewrite:
+        dump = json.loads((corpus.WORK / "cluster.json").read_text())
+        dump["reading"] = reading(dump)
+        write_results(dump)
+        log(f"wrote {corpus.RESULTS}")
+        return 0
     try:
         import distributed  # noqa: F401
     except ImportError:
@@ -333,7 +360,7 @@ def main(argv=None) -> int:
         log("no tesseract: scanned set left out")
     log("writer alone ...")
     dump["writer"] = writer_rate(folder, args.writer_rounds)
-    log(f"  writer: {json.dumps({k: round(v, 1) for k, v in dump['writer'].items()})}")
+    log(f"  writer: {json.dumps(dump['writer'], default=str)}")
     dump["reading"] = reading(dump)
     log(dump["reading"])
     corpus.WORK.mkdir(parents=True, exist_ok=True)

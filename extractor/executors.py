@@ -19,18 +19,8 @@ Executors (``--executor``):
 ``dask://HOST:PORT`` an existing Dask scheduler (``dask scheduler`` + ``dask worker``).
 ``dask-local[:N]``   a ``LocalCluster`` of N one-thread worker processes on this machine.
 
-Files are read where they are: by default the client sends each file's *path*,
-and workers must see the same paths (a shared file system mounted at the same
-place).  With ``ship_bytes`` (``--ship-bytes``) the client reads each file and
-sends its bytes (``Client.scatter``); the worker writes them to a temporary file
-of the same name and reads that.
-
-Worker loss: Dask re-runs the tasks of a worker that died, and gives up on a
-task after it was on ``distributed.scheduler.allowed-failures`` + 1 dying workers
-(``KilledWorker``).  A file that gets ``KilledWorker`` is submitted once more
-(an innocent file queued on a dying worker gets a second chance); a second
-``KilledWorker`` gives it a failed row.  ``dask-local`` sets allowed-failures to
-1; for a remote cluster it is the scheduler's setting (see docs/scale.md).
+Paths or bytes (``--ship-bytes``), worker loss (``KilledWorker``: sent once more,
+alone; then a failed row), time limits and lost schedulers: see docs/scale.md.
 """
 
 from __future__ import annotations
@@ -51,7 +41,7 @@ from typing import Any, Optional
 from .errors import KehoachError
 from .settings import Settings, load_settings
 
-INSTALL_HINT = "pip install -e '.[cluster]'  (or: pip install 'distributed>=2024.1')"
+INSTALL_HINT = "pip install -e '.[cluster]'  (or: pip install 'distributed>=2024.4')"
 KILLED_RESUBMITS = 1  # extra submissions after a KilledWorker before the file fails
 LOCAL_ALLOWED_FAILURES = 1  # dask-local: a task may be on 2 dying workers before KilledWorker
 START_TOPIC = "kehoach-start"

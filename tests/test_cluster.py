@@ -1,7 +1,13 @@
-"""Ingest on a Dask cluster (``--executor``): same database as the local pool, worker loss.
+"""Ingest on a Dask cluster (``--executor``): the same database as the local pool, and worker loss.
 
-One ``LocalCluster`` of 2 one-thread worker processes serves the module.  Skips
-when ``distributed`` is not installed (``pip install -e '.[cluster]'``).
+One ``LocalCluster`` of 2 one-thread worker processes (allowed-failures 1) serves the
+module; the tests kill its workers, and its nannies start new ones.  Checked: the
+sample corpus (text, text-layer PDF, DOCX, a scanned PDF when Tesseract is here, a
+damaged PDF) stores the same sources, documents and records through the local pool,
+through Dask with paths and with shipped bytes; a worker SIGKILLed mid-batch loses
+and duplicates nothing; a file that kills every worker it lands on gets a failed
+row; a file over the time limit fails and its worker is replaced.  Skips when
+``distributed`` is not installed (``pip install -e '.[cluster]'``).
 """
 
 from __future__ import annotations
@@ -26,7 +32,6 @@ from distributed import Client, LocalCluster  # noqa: E402
 from distributed.diagnostics.plugin import WorkerPlugin  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from extractor import executors  # noqa: E402
 from extractor.cli import app  # noqa: E402
 from extractor.executors import DaskExecutor, make_executor, parse_executor  # noqa: E402
 from extractor.errors import KehoachError  # noqa: E402
