@@ -89,6 +89,15 @@ class Catalogue:
         # an alias can only match where its first folded word occurs: a substring test skips the rest
         self.alias_first = [_first_word(a) for a, _ids in sorted(by_alias.items(), key=lambda kv: -len(kv[0]))
                             if _phrase_rx(a, self.gap) is not None]
+        # patterns by their first word (a whole [\w&]+ token where the pattern can match);
+        # first words holding "/" are few and keep the substring test
+        self.alias_by_first: dict[str, list[int]] = {}
+        self.alias_slashed: list[int] = []
+        for i, w in enumerate(self.alias_first):
+            if "/" in w or not w:
+                self.alias_slashed.append(i)
+            else:
+                self.alias_by_first.setdefault(w, []).append(i)
         # the indicator a figure of a family takes when its clause names none ("19/19 tiêu chí")
         self.default_for = {f: i.id for i in self.by_id.values() for f in (data_defaults.get(i.id) or [])}
         self.by_status = {(i.of, i.status): i.id for i in self.by_id.values() if i.of and i.status not in (None, "criterion")}

@@ -204,11 +204,19 @@ def clause_of(text: str, folded: str, start: int, end: int, vs: int, ve: int, ot
 # --------------------------------------------------------------------------- matching
 
 
+_TOKEN = regex.compile(r"[\w&]+")
+
+
 def _hits(cat: Catalogue, window: str) -> list[Hit]:
+    """Every alias match in the window, in catalogue order (longest alias first).
+
+    An alias pattern starts with its first word, bounded by non-word characters, so
+    only the patterns whose first word is one of the window's tokens are tried."""
+    idx = {i for tok in set(_TOKEN.findall(window)) for i in cat.alias_by_first.get(tok, ())}
+    idx.update(i for i in cat.alias_slashed if cat.alias_first[i] in window)
     out = []
-    for (p, ids), first in zip(cat.alias_rx, cat.alias_first):
-        if first not in window:
-            continue  # the pattern starts with this word: it cannot match here
+    for i in sorted(idx):
+        p, ids = cat.alias_rx[i]
         for m in p.finditer(window):
             out.append(Hit(ids=ids, start=m.start(), end=m.end()))
     return out

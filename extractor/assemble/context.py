@@ -202,13 +202,18 @@ def _topic_res():
 def topic_of(text: str, fallbacks: list[str] = ()) -> str:
     """The first topic whose keywords occur in ``text``, else in each fallback (section titles)."""
     for t in [text, *fallbacks]:
-        if not t:
-            continue
-        best = None
-        for topic, rx in _topic_res():
-            m = rx.search(t)
-            if m and (best is None or m.start() < best[1]):
-                best = (topic, m.start())
-        if best:
-            return best[0]
+        if t:
+            got = _topic_in(t)
+            if got:
+                return got
     return "other"
+
+
+@functools.lru_cache(maxsize=4096)  # section titles are asked again for every record under them
+def _topic_in(t: str) -> str | None:
+    best = None
+    for topic, rx in _topic_res():
+        m = rx.search(t)
+        if m and (best is None or m.start() < best[1]):
+            best = (topic, m.start())
+    return best[0] if best else None

@@ -157,6 +157,14 @@ def _outcome_money(text: str, can: str) -> list[Value]:
     return out
 
 
+@functools.lru_cache(maxsize=1024)
+def _section_kind(titles: tuple) -> tuple[bool, bool]:
+    """(inside a results section, the innermost section is about money) for a chain of titles."""
+    r = target_rules()
+    return (any(r["status_sections"].search(t) for t in titles),
+            any(r["funding_sections"].search(t) for t in titles[-1:]))
+
+
 def _carried(ctx: Context, sent) -> Role | None:
     """A result read in the previous sentence of the same paragraph carries over."""
     i = ctx.sent_index[sent.start]
@@ -178,8 +186,11 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         return []
     chain = ctx.chain(sent.start)
     titles = [s.title for s in chain]
-    in_results = any(r["status_sections"].search(t) for t in titles)
-    if not in_results and any(r["funding_sections"].search(t) for t in titles[-1:]):
+    in_results, funding_section = _section_kind(tuple(titles))
+    if not in_results and funding_section:
+        return []
+    values = find_values(text) + _outcome_money(text, can)
+    if not values:
         return []
     committed = bool(r["commitment_words"].search(can) or _TASK_VERB.search(can))
     hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
@@ -189,12 +200,12 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
     out: list[Target | Status] = []
     prev = None
     prev_end = None
-    for v in find_values(text) + _outcome_money(text, can):
+    for v in values:
         if ctx.in_quotes(sent.start + v.start, sent.start + v.end):
             continue
         if any(a <= v.start < b for a, b in cites):
             continue
-        pre = can[: v.start]
+        pre = can[max(0, v.start - 240): v.start]  # the patterns look at most ~150 characters back
         if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
             continue
         if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (committed and _DONE_RIGHT_AFTER.match(can[v.end:])):
