@@ -1,6 +1,10 @@
 """The ``kehoach`` command line: a thin layer over the Python API.
 
 Each command lives in ``extractor/commands/<name>.py`` and is registered here.
+Commands are loaded lazily (``LazyGroup``): ``kehoach extract`` imports only
+``extractor.commands.extract``; ``kehoach --help`` imports every command module,
+so those modules import nothing heavy at the top (only ``typer`` and the standard
+library; the work's imports go inside the command functions).
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ import inspect
 import re
 
 import typer
-from typer.models import ArgumentInfo, OptionInfo
+from typer.core import TyperGroup
+from typer.models import ArgumentInfo, CommandInfo, OptionInfo
 
 HELP = """kehoach: read Vietnamese NTM plans, extract grounded records, cross-check plans.
 
@@ -20,7 +25,50 @@ Everyday: [bold]ingest[/bold] files, [bold]check[/bold] plans against their pare
 [bold]show[/bold] one document.  First time?  Run [bold]kehoach demo[/bold] (its own database,
 output/demo.db)."""
 
+
+class LazyGroup(TyperGroup):
+    """A command group that imports a command's module only when that command is used
+    (or listed, by ``--help``)."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return [name for name in COMMANDS if _load(name) is not None]
+
+    def get_command(self, ctx, name: str):
+        func = _load(name)
+        if func is None:
+            return None
+        if name not in _BUILT:
+            _BUILT[name] = typer.main.get_command_from_info(
+                CommandInfo(name=name, callback=func),
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+        return _BUILT[name]
+
+
+_BUILT: dict = {}
+_LOADED: dict = {}
+
+
+def _load(name: str):
+    """The command function ``name`` (None when its module is not written)."""
+    if name not in _LOADED:
+        func = None
+        if name in COMMANDS:
+            try:
+                mod = importlib.import_module(f"extractor.commands.{name}")
+            except ModuleNotFoundError as exc:  # command not written yet
+                if exc.name != f"extractor.commands.{name}":
+                    raise
+            else:
+                func = getattr(mod, name)
+                show_defaults(func)
+        _LOADED[name] = func
+    return _LOADED[name]
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     add_completion=False,
     no_args_is_help=True,
     help=HELP,
@@ -67,16 +115,6 @@ COMMANDS = [
     "train",
     "demo",
 ]
-
-for _name in COMMANDS:
-    try:
-        _mod = importlib.import_module(f"extractor.commands.{_name}")
-    except ModuleNotFoundError as exc:  # command not written yet
-        if exc.name != f"extractor.commands.{_name}":
-            raise
-        continue
-    show_defaults(getattr(_mod, _name))
-    app.command(_name)(getattr(_mod, _name))
 
 
 def main() -> None:  # pragma: no cover

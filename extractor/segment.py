@@ -1,5 +1,11 @@
 """Segment stage: paragraphs -> sentences (underthesea) -> spaCy Docs.
 
+The sentence splitter is underthesea's own ``sent_tokenize`` module, loaded by
+itself (``_sent_tokenize``): importing the ``underthesea`` package runs its
+``__init__``, which imports every pipeline (a quarter of a second) although the
+splitter needs only ``json`` and its ``punkt_params.json``.  Same code, same
+sentences (``tests/test_speed_ingest.py`` checks it against the package's).
+
 Sentences keep their character offsets in the document text.  Word
 segmentation (underthesea ``word_tokenize``) is run only for sentences that can
 carry a record (those with a digit), once per sentence, and turned into a spaCy
@@ -81,12 +87,31 @@ def to_doc(text: str):
     return doc
 
 
+@functools.lru_cache(maxsize=1)
+def _sent_tokenize():
+    """underthesea's ``sent_tokenize`` function, from its module file alone (the package's
+    ``__init__`` is not run); the package's own import when the file is not where expected."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("underthesea")
+    roots = list(spec.submodule_search_locations or []) if spec else []
+    for root in roots:
+        path = os.path.join(root, "pipeline", "sent_tokenize", "__init__.py")
+        if os.path.isfile(path):
+            mod_spec = importlib.util.spec_from_file_location("_kehoach_sent_tokenize", path)
+            module = importlib.util.module_from_spec(mod_spec)
+            mod_spec.loader.exec_module(module)
+            return module.sent_tokenize
+    from underthesea import sent_tokenize
+
+    return sent_tokenize
+
+
 def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
     """Sentence ranges of one paragraph (``text`` begins at ``start``)."""
     try:
-        from underthesea import sent_tokenize
-
-        parts = sent_tokenize(text)
+        parts = _sent_tokenize()(text)
     except Exception:
         parts = _FALLBACK_SENT_RE.split(text)
     out = []

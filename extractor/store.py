@@ -64,13 +64,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Optional, Union
-
-import sqlite_utils
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 from .errors import KehoachError
 from .fold import fold
-from .model import Document
+
+if TYPE_CHECKING:  # imported when used: sqlite_utils pulls in numpy, the model pydantic
+    import sqlite_utils
+
+    from .model import Document
 
 DEFAULT_DB = "output/kehoach.db"
 
@@ -430,6 +432,8 @@ def open_db(path: Union[str, Path, None] = None, *, must_exist: bool = False) ->
         if must_exist:
             raise KehoachError(f"no database at {path}: run `kehoach ingest FILES --db {path}` first")
         path.parent.mkdir(parents=True, exist_ok=True)
+    import sqlite_utils
+
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
@@ -773,6 +777,8 @@ def export_cursor(db: Any, table: str):
         raise KehoachError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
     if table == "indicator_matrix":
         from .check.matrix import matrix_cursor
+
+        import sqlite_utils
 
         return matrix_cursor(db if hasattr(db, "conn") else sqlite_utils.Database(db))
     conn = getattr(db, "conn", db)

@@ -21,9 +21,10 @@ import secrets
 import sqlite3
 import sys
 import time
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Union
 
-import sqlite_utils
+if TYPE_CHECKING:  # sqlite_utils pulls in numpy: not imported just to name a type
+    import sqlite_utils
 
 from .errors import KehoachError
 

@@ -1,22 +1,21 @@
 """Import and load everything extraction needs, once (forkserver preload, benchmarks).
 
 A worker process forked from a warm server starts extracting at once instead of
-spending half a second importing underthesea and parsing ``rules/*.yml``.
+spending half a second importing the pipeline and parsing ``rules/*.yml``.
 """
 
 from __future__ import annotations
 
 
 def warm() -> None:
-    from underthesea import sent_tokenize
-
     from . import pipeline  # noqa: F401
     from .read import read_file  # noqa: F401
     from .rules import load_rules, rules_dir
+    from .segment import _sent_tokenize
 
     for path in rules_dir().glob("*.yml"):
         load_rules(path.stem)
-    sent_tokenize("Khởi động. Sẵn sàng.")
+    _sent_tokenize()("Khởi động. Sẵn sàng.")
     pipeline.extract_text("KẾ HOẠCH\nI. MỤC TIÊU\n- Có 100% số xã đạt chuẩn nông thôn mới đến năm 2025.")
 
 

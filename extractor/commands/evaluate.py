@@ -12,15 +12,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..evaluate import (
-    GoldError,
-    doc_key,
-    load_gold,
-    load_gold_flags,
-    render_report,
-    score_flags,
-    score_records,
-)
+# extractor.evaluate (and through it the model) is imported inside the functions:
+# `kehoach --help` imports this module and must stay quick.
 
 
 def _fail(msg: str) -> None:
@@ -63,6 +56,7 @@ def _extract(sources: list[Path], gold: dict) -> tuple[list[dict], list[str]]:
     except ImportError as exc:
         _fail(f"the extraction pipeline is not available ({exc}); score a saved output with --pred")
     from ..errors import KehoachError
+    from ..evaluate import doc_key
 
     docs, scored = [], []
     for src in sources:
@@ -105,6 +99,8 @@ def evaluate(
 
     Exit code 0 whatever the scores (the evaluation is a report); 2 on bad input.
     """
+    from ..evaluate import GoldError, doc_key, load_gold, load_gold_flags, render_report, score_flags, score_records
+
     sources = list(sources or [])
     if not gold.is_dir():
         _fail(f"gold folder not found: {gold}")
