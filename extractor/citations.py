@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 
-import regex
+from . import rx as regex
 
 from .model import Citation
 from .normalise import canonical

@@ -29,7 +29,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
-import regex
+from . import rx as regex
 
 from .fold import fold
 from .indicator_catalogue import Catalogue, Indicator  # noqa: F401  (Indicator re-exported)

@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-import regex
+from . import rx as regex
 
 from .citations import doc_type_of_code, extract_citations, issuer_code, iso_date, normalise_number
 from .model import Citation, DocMeta

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-import regex as re
+from . import rx as re
 
 from .rules import load_rules
 
@@ -50,24 +50,25 @@ class Value:
 
 
 @functools.lru_cache(maxsize=1)
-def _unit_res():
+def _units_any():
+    """Every unit rule as one ordered alternation: the first rule that matches wins, as in
+    the list (longest first), in one match call instead of one per rule."""
     units = load_rules("units")["units"]
-    out = []
-    for u in units:
-        out.append((re.compile(r"\s*(?:" + u["pattern"] + ")" + _WORD_END, re.I), u))
-    return out
+    alts = "|".join(f"(?P<u{i}>(?:{u['pattern']}){_WORD_END})" for i, u in enumerate(units))
+    return re.compile(r"\s*(?:" + alts + ")", re.I), units
 
 
 def _unit_at(text: str, pos: int):
     """The unit starting at ``pos`` (after optional spaces), longest rule first."""
-    for rx, u in _unit_res():
-        m = rx.match(text, pos)
-        if m:
-            canonical = u["canonical"]
-            if "{0}" in canonical:
-                canonical = canonical.format(m.group(0).strip().split("/")[0].strip())
-            return m.end(), canonical, u
-    return None
+    rx, units = _units_any()
+    m = rx.match(text, pos)
+    if not m:
+        return None
+    u = units[int(m.lastgroup[1:])]
+    canonical = u["canonical"]
+    if "{0}" in canonical:
+        canonical = canonical.format(m.group(0).strip().split("/")[0].strip())
+    return m.end(), canonical, u
 
 
 _RANGE_RE = re.compile(
@@ -235,10 +236,15 @@ def _date_res():
     return out, {str(k): v for k, v in r["quarter_end"].items()}
 
 
+_DATE_POSSIBLE = re.compile(r"\d|năm", re.I)
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Dates a task is due by: ``trước ngày 20/9/2025``, ``trong tháng 6 năm 2019``,
     ``vào cuối năm 2023``, ``trước tháng 9.2020``, ``từ ngày 16 - 22/3/2018`` (the end date)."""
     out: list[DateMention] = []
+    if not _DATE_POSSIBLE.search(text):
+        return out  # every date form holds a digit or the word "năm"
     taken: list[tuple[int, int]] = []
     res, q_end = _date_res()
     for rx, precision in res:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import regex
+from . import rx as regex
 
 from .normalise import canonical, is_caps_line
 from .rules import load_rules

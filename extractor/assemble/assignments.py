@@ -20,7 +20,7 @@ twice is one record.
 
 from __future__ import annotations
 
-import regex as re
+from .. import rx as re
 
 from ..model import Assignment
 from ..recognise import find_criteria

@@ -6,7 +6,7 @@ import bisect
 import functools
 from dataclasses import dataclass, field
 
-import regex as re
+from .. import rx as re
 
 from ..model import DocMeta, Section
 from ..normalise import canonical, is_caps_line

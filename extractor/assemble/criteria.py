@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-import regex as re
+from .. import rx as re
 
 from ..normalise import canonical
 from ..recognise import find_criteria

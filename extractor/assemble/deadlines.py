@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 
-import regex as re
+from .. import rx as re
 
 from ..model import Deadline
 from ..recognise import CITATION_RE, find_dates, find_values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-import regex as re
+from .. import rx as re
 
 from ..model import Funding, Status
 from ..recognise import NUM, Value, find_money, parse_number

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import regex as re
+from .. import rx as re
 
 from ..rules import load_rules
 

@@ -10,7 +10,7 @@ else the year the document is for; else its date; else null.
 
 from __future__ import annotations
 
-import regex as re
+from .. import rx as re
 
 from ..model import Status
 from ..recognise import Value, find_years

@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Optional
 
-import regex as re
+from .. import rx as re
 
 from ..normalise import canonical
 from ..rules import load_rules
