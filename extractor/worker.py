@@ -136,7 +136,10 @@ def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: An
     if not docs:
         warnings.append("no plan found: the pipeline found no document in this file")
     elif all(d.meta.doc_type is None for d in docs):
-        warnings.append("no plan found: no document type recognised")
+        if any(d.records for d in docs):  # a portal article or a relayed plan: its figures are kept
+            warnings.append("không nhận ra loại văn bản / no document type recognised (records kept)")
+        else:
+            warnings.append("no plan found: no document type recognised")
     return {
         "docs": docs,
         "format": raw.format,
