@@ -100,7 +100,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                 lead = ctx.paras[pi - 1].text + " " + lead
             role, parent, why = _role_of(ctx, lead, out, stack, totals, top, sent, a_start)
             if role == "total":
-                totals.setdefault(top, len(out))
+                totals[top] = len(out)  # the nearest total above breaks down
             seg_end = moneys[moneys.index(m) + 1].start + p.start if m is not moneys[-1] else sent.end
             purpose = last_head or None
             out.append(
@@ -136,6 +136,9 @@ def _role_of(ctx: Context, lead: str, out: list[Funding], stack, totals: dict, t
     """(role, parent index, reason) of one amount, from the words before it and the open breakdowns."""
     R = _rules()
     earlier = [i for i in range(len(out)) if out[i].start == sent.start]
+    host = _parenthesis_host(ctx, out, earlier, sent, a_start)
+    if host is not None:  # "… 185.334 triệu đồng (ngân sách Trung ương 180.000 triệu đồng, …)"
+        return "component", host, "phần trong ngoặc của khoản ngay trước (…)"
     tm = R["total"].search(lead)
     if tm and not earlier and not _source(lead[tm.end():]):
         return "total", None, f"tổng: “{tm.group(0)}”"
@@ -150,6 +153,28 @@ def _role_of(ctx: Context, lead: str, out: list[Funding], stack, totals: dict, t
     if _source(lead) or tm:
         return "component", None, "khoản theo nguồn, không nêu tổng"  # a lone source-specific amount
     return "item", None, "khoản lẻ (mặc định)"
+
+
+def _parenthesis_host(ctx: Context, out: list[Funding], earlier: list[int], sent, a_start: int) -> int | None:
+    """The amount a parenthesis holding ``a_start`` breaks down: the last amount of the same
+    sentence before the "(" that is still open at ``a_start``, when it stands right before it."""
+    depth, i = 0, a_start - 1
+    while i >= sent.start:
+        c = ctx.text[i]
+        if c == ")":
+            depth += 1
+        elif c == "(":
+            if depth == 0:
+                break
+            depth -= 1
+        i -= 1
+    if i < sent.start or ";" in ctx.text[i:a_start]:
+        return None  # no open parenthesis, or one never closed before the list goes on
+    before = [j for j in earlier if out[j].value_end <= i]
+    if not before:
+        return None
+    j = max(before, key=lambda k: out[k].value_end)
+    return j if i - out[j].value_end <= 60 and ";" not in ctx.text[out[j].value_end:i] else None
 
 
 def money_role(ctx: Context, sent, a_start: int, a_end: int, para, in_results: bool = False) -> Role | None:

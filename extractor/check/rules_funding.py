@@ -3,6 +3,8 @@ role ``component`` whose ``parent`` is that total or item) do not add up to it."
 
 from __future__ import annotations
 
+import regex as re
+
 from .config import section
 from .data import Doc
 from .flags import Flag, Passage, fmt_vnd
@@ -29,6 +31,15 @@ def _enclosing(doc: Doc, r: dict, funding: list[dict]) -> int | None:
     return None
 
 
+_APPROX = re.compile(r"(?:khoảng|hơn|gần|trên|ước|xấp\s+xỉ|dưới)\s*$", re.I)
+
+
+def _approximate(doc: Doc, r: dict) -> bool:
+    """An amount written as approximate ("khoảng hơn 532 tỷ đồng") cannot be summed to the đồng."""
+    vs = r.get("value_start")
+    return isinstance(vs, int) and bool(_APPROX.search(doc.text[max(0, vs - 14):vs]))
+
+
 def funding_mismatches(doc: Doc) -> list[Flag]:
     cfg = section("funding")
     rounding = float(cfg.get("rounding_share", 0.0001))
@@ -45,7 +56,7 @@ def funding_mismatches(doc: Doc) -> list[Flag]:
     for pid, comps in children.items():
         total = by_id[pid]
         t = total.get("amount_vnd")
-        if not t:
+        if not t or _approximate(doc, total) or any(_approximate(doc, c) for c in comps):
             continue
         # one figure extracted twice is one component
         uniq: dict[tuple, dict] = {}
