@@ -26,7 +26,7 @@ def _enclosing(doc: Doc, r: dict, funding: list[dict]) -> int | None:
         if o is r or not isinstance(ve, int) or ve > vs or o.get("start") != r.get("start"):
             continue
         between = t[ve:vs]
-        if between.count("(") == 1 and ")" not in between and between.lstrip().startswith("("):
+        if between.count("(") == 1 and ")" not in between and ";" not in between and between.lstrip().startswith("("):
             return o["id"]
     return None
 
