@@ -168,8 +168,10 @@ def _parenthesis_host(ctx: Context, out: list[Funding], earlier: list[int], sent
                 break
             depth -= 1
         i -= 1
-    if i < sent.start or ";" in ctx.text[i:a_start]:
-        return None  # no open parenthesis, or one never closed before the list goes on
+    if i < sent.start:
+        return None
+    if ";" in ctx.text[i:a_start] and ")" not in ctx.text[a_start:sent.end].split("(", 1)[0]:
+        return None  # a parenthesis never closed: the list after ";" is no longer inside it
     before = [j for j in earlier if out[j].value_end <= i]
     if not before:
         return None

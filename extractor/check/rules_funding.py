@@ -26,7 +26,9 @@ def _enclosing(doc: Doc, r: dict, funding: list[dict]) -> int | None:
         if o is r or not isinstance(ve, int) or ve > vs or o.get("start") != r.get("start"):
             continue
         between = t[ve:vs]
-        if between.count("(") == 1 and ")" not in between and ";" not in between and between.lstrip().startswith("("):
+        closed_later = ")" in t[vs:r.get("end") or vs].split("(", 1)[0]
+        if between.count("(") == 1 and ")" not in between and (";" not in between or closed_later) \
+                and between.lstrip().startswith("("):
             return o["id"]
     return None
 
