@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from . import rx as regex
-
 from .fold import fold
 from .indicator_catalogue import Catalogue, Indicator  # noqa: F401  (Indicator re-exported)
+from .recognise import open_paren_before
 from .rules import load_rules
 
 _WORDS = regex.compile(r"[\w&/]+")
@@ -161,16 +161,7 @@ def _after(t: str, pos: int, hi: int, stops: Iterable[int]) -> int:
 
 def _inside_parens(t: str, lo: int, pos: int) -> Optional[int]:
     """Offset of the "(" a figure sits in (same sentence), else None."""
-    depth = 0
-    for i in range(pos - 1, lo - 1, -1):
-        c = t[i]
-        if c == ")":
-            depth += 1
-        elif c == "(":
-            if depth == 0:
-                return i
-            depth -= 1
-    return None
+    return open_paren_before(t, pos, lo)
 
 
 @dataclass

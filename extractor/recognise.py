@@ -347,6 +347,20 @@ CITATION_RE = re.compile(
 )
 
 
+def open_paren_before(text: str, pos: int, lo: int = 0) -> int | None:
+    """Offset of the "(" still open at ``pos`` (looking back no further than ``lo``), else None."""
+    depth = 0
+    for i in range(pos - 1, lo - 1, -1):
+        c = text[i]
+        if c == ")":
+            depth += 1
+        elif c == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return None
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
 

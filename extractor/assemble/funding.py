@@ -7,7 +7,7 @@ import functools
 from .. import rx as re
 
 from ..model import Funding, Status
-from ..recognise import NUM, Value, find_money, parse_number
+from ..recognise import NUM, Value, find_money, open_paren_before, parse_number
 from ..rules import load_rules
 from .context import Context, target_rules, topic_of
 from .roles import NONE, RESULT, Role, cue_hits, is_anecdote, not_a_record, role_in_sentence
@@ -158,17 +158,8 @@ def _role_of(ctx: Context, lead: str, out: list[Funding], stack, totals: dict, t
 def _parenthesis_host(ctx: Context, out: list[Funding], earlier: list[int], sent, a_start: int) -> int | None:
     """The amount a parenthesis holding ``a_start`` breaks down: the last amount of the same
     sentence before the "(" that is still open at ``a_start``, when it stands right before it."""
-    depth, i = 0, a_start - 1
-    while i >= sent.start:
-        c = ctx.text[i]
-        if c == ")":
-            depth += 1
-        elif c == "(":
-            if depth == 0:
-                break
-            depth -= 1
-        i -= 1
-    if i < sent.start:
+    i = open_paren_before(ctx.text, a_start, sent.start)
+    if i is None:
         return None
     if ";" in ctx.text[i:a_start] and ")" not in ctx.text[a_start:sent.end].split("(", 1)[0]:
         return None  # a parenthesis never closed: the list after ";" is no longer inside it
