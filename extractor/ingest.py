@@ -16,7 +16,11 @@ Steps
    ("unchanged") without being read.  Checks that fail give a ``failed`` row.
 3. Extract: ``read_file`` + ``extract_raw`` for the rest (``extractor.worker``),
    in a process pool (``extractor.pool``; ``workers`` >= 1; each worker is replaced after ``max_tasks_per_child`` files
-   so memory stays flat) or in this process (``workers`` = 0).  Each file has a
+   so memory stays flat) or in this process (``workers`` = 0).  When the number of
+   workers was not chosen (no ``--workers``, no ``KEHOACH_WORKERS``), a small batch
+   (``small_batch``: at most ``SMALL_BATCH_FILES`` files and ``SMALL_BATCH_BYTES``)
+   runs in this process: starting a pool would cost more than the batch (the time
+   limit still applies; the per-worker memory cap does not).  Each file has a
    time limit (``Settings.time_limit``): a worker over it is killed and the file
    gets a ``failed`` row "time limit"; a worker that crashes is retried alone
    once, then the file fails.
@@ -63,6 +67,10 @@ from .worker import (  # noqa: F401  (re-exported: extractor.executors, tests)
     extract_file,
     limit_memory,
 )
+
+# a batch this small runs in this process unless a number of workers was chosen
+SMALL_BATCH_FILES = 24
+SMALL_BATCH_BYTES = 16_000_000
 
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".doc", ".pdf", ".html", ".htm")
 SKIPPED_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3")
@@ -372,6 +380,7 @@ def ingest_paths(
     Dask cluster); its ``run(batch, jobs)`` hands every result to ``batch.finish``."""
     t0 = time.perf_counter()
     settings = settings or load_settings()
+    chosen = workers is not None or "workers" in settings.model_fields_set
     workers = settings.workers if workers is None else workers
     if not isinstance(db, sqlite_utils.Database):
         db = store.open_db(db or settings.db)
@@ -388,7 +397,7 @@ def ingest_paths(
             if jobs:
                 if executor is not None:
                     executor.run(batch, jobs)
-                elif workers <= 0:
+                elif workers <= 0 or (not chosen and small_batch(jobs)):
                     batch.run_here(jobs)
                 else:
                     batch.run_pool(jobs, min(workers, len(jobs)))
@@ -397,6 +406,12 @@ def ingest_paths(
             batch.summary.interrupted = str(stop.args[0]) if stop.args else "SIGINT"
     batch.summary.seconds = time.perf_counter() - t0
     return batch.summary
+
+
+def small_batch(jobs: list) -> bool:
+    """Few and small enough files that a process pool would cost more than it saves."""
+    return (len(jobs) <= SMALL_BATCH_FILES
+            and sum(job.info.get("size") or 0 for job in jobs) <= SMALL_BATCH_BYTES)
 
 
 @contextlib.contextmanager

@@ -3,7 +3,11 @@
     PoolRun(batch, jobs, workers).run()     # batch.finish(job, result) / batch.fail(...)
 
 Workers come from a forkserver preloaded with ``extractor.warm``; each is
-replaced after ``max_tasks_per_child`` files.  A file over the time limit (since
+replaced after ``max_tasks_per_child`` files.  Up to ``IN_FLIGHT`` files per
+worker are submitted at once, so that a worker starts its next file while this
+process stores the last one (one file in flight made the two wait for each other).
+Workers started by the ``kehoach`` console script do not run that script again
+(``_skip_main_reimport``): it would only import the CLI.  A file over the time limit (since
 its worker said it started, or since it was submitted plus a minute's grace)
 gets its pool killed and a failed row; a worker that crashes makes its files be
 retried one at a time ("solo") so that the culprit, crashing again, fails alone
@@ -26,6 +30,8 @@ from typing import Any
 
 from .worker import TIME_LIMIT, _init_worker, extract_file
 
+IN_FLIGHT = 2  # files submitted per worker: one running, one queued behind it
+
 CRASHED = ("chương trình đọc bị dừng đột ngột / the reader crashed "
            "(out of memory or a fault in a library); the file may be damaged")
 
@@ -39,6 +45,7 @@ class PoolRun:
         self.ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if self.ctx.get_start_method() == "forkserver":
             self.ctx.set_forkserver_preload(["extractor.warm"])
+        _skip_main_reimport()
         self.starts = None  # a fresh queue per pool: a killed worker may have held the old one's lock
         self.pending: deque = deque(jobs)
         self.solo: deque = deque()  # crashed once: retried alone, to find the culprit
@@ -111,7 +118,7 @@ class PoolRun:
             if not self.inflight:
                 self._submit(self.solo.popleft())
             return
-        while self.pending and len(self.inflight) < self.workers:
+        while self.pending and len(self.inflight) < self.workers * IN_FLIGHT:
             if not self._submit(self.pending.popleft()):
                 break
 
@@ -140,12 +147,13 @@ class PoolRun:
 
     def _late(self) -> list:
         """Files over the limit since they started (or, if the start was never seen,
-        since they were submitted plus a grace for starting a worker)."""
+        since they were submitted plus the time of the file queued ahead of them and a
+        grace for starting a worker)."""
         now, limit = time.time(), self.s.time_limit
         return [
             job for job in self.inflight.values()
             if (job.token in self.started and now - self.started[job.token] > limit)
-            or (job.token not in self.started and now - self.submitted[job.token] > limit + 60)
+            or (job.token not in self.started and now - self.submitted[job.token] > IN_FLIGHT * limit + 60)
         ]
 
     def _recover(self, late: list, broken: list) -> None:
@@ -160,7 +168,9 @@ class PoolRun:
                             f"{TIME_LIMIT}: reading and extracting took over {limit:g} s (KEHOACH_TIME_LIMIT)")
         for job in broken:
             job.crashes += 1
-            if job.crashes >= 2 or (self.workers == 1 and not late):
+            # one worker: the file it had started is the culprit (a file queued behind it is
+            # retried alone, in case the start was not seen)
+            if job.crashes >= 2 or (self.workers == 1 and not late and job.token in self.started):
                 self.batch.fail(job.path, job.info, CRASHED)
             else:
                 self.solo.append(job)
@@ -168,6 +178,26 @@ class PoolRun:
         for job in others:
             self.started.pop(job.token, None)
             (self.solo if job.crashes else self.pending).appendleft(job)
+
+
+def _skip_main_reimport() -> None:
+    """Workers started from the ``kehoach`` console script would run it again as
+    ``__mp_main__`` (multiprocessing re-imports a main *script* by path in every child):
+    that imports the CLI for nothing.  Naming the script's module ``….__main__`` makes
+    multiprocessing skip it, as it does for ``python -m extractor``.  Any other main
+    script (a test's wrapper that patches the pipeline, say) is still run in the workers."""
+    import sys
+    from importlib.machinery import ModuleSpec
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None) or ""
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return
+    if os.path.basename(path) not in ("kehoach", "kehoach-script.py"):
+        return
+    cli = sys.modules.get("extractor.cli")
+    if cli is not None and getattr(main, "app", None) is getattr(cli, "app", object()):
+        main.__spec__ = ModuleSpec("extractor.__main__", None)
 
 
 def stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:

@@ -282,7 +282,7 @@ def _search_sections(conn, query, level, province, district, year, include_super
         s0, s1 = row.pop("sec_start") or 0, row.pop("sec_end") or len(text)
         # fold keeps the length of NFC text, so a position in the folded text is one in the text
         pos, ln = -1, 0
-        if len(folded) == s1 - s0:
+        if 0 < len(folded) <= s1 - s0:  # the section's own text (up to its first subsection)
             m = regex.search(r"\b" + r"\W+".join(regex.escape(t) for t in toks) + r"\b", folded)
             if m is None:
                 m = regex.search(regex.escape(toks[0]), folded)

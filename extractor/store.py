@@ -28,7 +28,8 @@ Tables
                 (type ``status``: results already achieved), ``deadlines``,
                 ``assignments``, ``funding`` select each type's columns.
 ``flags``, ``reviews``   created empty; the cross-check and review stages fill them.
-``sections_fts``, ``records_fts``   FTS5 indexes over folded text
+``sections_fts``, ``records_fts``   FTS5 indexes over folded text (a section's
+                ``text_folded`` is its own text, up to its first subsection)
                 (``extractor.fold.fold``: lower case, no diacritics, đ -> d).
 
 Offsets (``start``/``end``) are character offsets in ``documents.text``.
@@ -381,11 +382,31 @@ def m004_record_views_with_place(db: sqlite_utils.Database) -> None:
         db.create_view(view, sql, replace=True)
 
 
+def m005_sections_own_text(db: sqlite_utils.Database) -> None:
+    """``sections.text_folded`` holds each section's own text (up to its first subsection),
+    not its subsections' as well (``own_ends``); the FTS triggers re-index the changed rows.
+    The space freed is reused by later inserts (``VACUUM`` returns it to the disk)."""
+    from types import SimpleNamespace
+
+    conn = db.conn
+    doc_ids = [r[0] for r in conn.execute("SELECT DISTINCT document_id FROM sections")]
+    for doc_id in doc_ids:
+        row = conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        text = (row[0] if row else None) or ""
+        rows = conn.execute('SELECT id, start, "end" FROM sections WHERE document_id = ?', [doc_id]).fetchall()
+        secs = [SimpleNamespace(start=a or 0, end=b if b is not None else len(text)) for _, a, b in rows]
+        for (sec_id, _, _), sec, own_end in zip(rows, secs, own_ends(secs)):
+            if own_end < sec.end:
+                conn.execute("UPDATE sections SET text_folded = ? WHERE id = ?",
+                             [fold(text[sec.start:own_end]), sec_id])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     m001_initial,
     m002_flag_review_status,
     m003_results_and_indicators,
     m004_record_views_with_place,
+    m005_sections_own_text,
 ]
 
 
@@ -545,9 +566,9 @@ def _prepare_document(doc: Document) -> _Prepared:
             "end": s.end,
             "level": s.level,
             "title_folded": fold(s.title),
-            "text_folded": fold(doc.text[s.start : s.end]),
+            "text_folded": fold(doc.text[s.start : own_end]),
         }
-        for s in doc.sections
+        for s, own_end in zip(doc.sections, own_ends(doc.sections))
     ]
     citations = [c.model_dump(include=set(CITATIONS)) for c in meta.cites or []]
     records, parents = [], []
@@ -556,6 +577,24 @@ def _prepare_document(doc: Document) -> _Prepared:
         records.append(rec)
         parents.append(parent)
     return _Prepared(row, sections, citations, records, parents)
+
+
+def own_ends(sections: list) -> list[int]:
+    """Where each section's own text ends: at the start of the next section (its first
+    subsection, or the next one at any level), never past its ``end``.
+
+    ``sections.text_folded`` holds only this own text, so the table grows with the
+    document, not with its depth of nesting; a search finds a subsection's words in the
+    subsection itself."""
+    import bisect
+
+    starts = sorted({s.start for s in sections})
+    out = []
+    for s in sections:
+        i = bisect.bisect_right(starts, s.start)
+        nxt = starts[i] if i < len(starts) else s.end
+        out.append(max(s.start, min(s.end, nxt)))
+    return out
 
 
 def _sql_value(value: Any) -> Any:

@@ -12,7 +12,7 @@ def ingest(
     paths: List[Path] = typer.Argument(..., help="Files (.txt .docx .doc .pdf) or folders (searched recursively)."),
     db: Optional[Path] = typer.Option(None, "--db", help="Database file [default: $KEHOACH_DB or output/kehoach.db]."),
     workers: Optional[int] = typer.Option(
-        None, "--workers", "-j", min=0, help="Extraction processes [default: 1; 0 = in this process]."
+        None, "--workers", "-j", min=0, help="Extraction processes; 0 = in this process. Not given, a small batch (up to 24 files, 16 MB) runs in this process [default: 1]."
     ),
     time_limit: Optional[float] = typer.Option(None, "--time-limit", help="Seconds allowed per file [default: 120]."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", help="Largest file read, in bytes [default: 50000000]."),
