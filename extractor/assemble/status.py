@@ -19,6 +19,7 @@ from .roles import DEFAULT_COMMITMENT, Role
 
 _DATE_RE = re.compile(r"\b(?:đến|tới|tính\s+đến|tại\s+thời\s+điểm|thời\s+điểm)\s+(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)\b", re.I)
 _YEAR_END_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b|\b(?:hết|cuối)\s+năm\s+(?P<y2>(?:19|20)\d\d)\b", re.I)
+_MONTH_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?tháng\s+(?P<m>\d{1,2})(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>(?:19|20)\d\d)\b", re.I)
 _NOW_RE = re.compile(r"\b(?:đến\s+nay|hiện\s+(?:nay|có|tại)|tính\s+đến\s+nay|đến\s+thời\s+điểm\s+(?:này|hiện\s+tại))\b", re.I)
 _YEAR_RE = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 # a base year ("so với cuối năm 2023") or a period is not the date a figure holds at
@@ -26,17 +27,21 @@ _BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:(?:cuối|đầu|hết)\s+)?(?:n�
 
 
 def _date_in(text: str) -> str | None:
+    """The date nearest the end of ``text`` that a result is reported at: a day, a month
+    (``tính đến tháng 11/2022``) or a year end (``đến hết năm 2021``); base years excluded."""
     text = _BASE_RE.sub(lambda m: " " * len(m.group(0)), text)  # "so với cuối năm 2021" is a base
-    ms = list(_DATE_RE.finditer(text))
-    if ms:
-        m = ms[-1]
+    found: list[tuple[int, str]] = []
+    for m in _DATE_RE.finditer(text):
         d, mo = int(m.group("d")), int(m.group("m"))
         if 1 <= d <= 31 and 1 <= mo <= 12:
-            return f"{m.group('y')}-{mo:02d}-{d:02d}"
-    ms = list(_YEAR_END_RE.finditer(text))
-    if ms:
-        return ms[-1].group("y") or ms[-1].group("y2")
-    return None
+            found.append((m.end(), f"{m.group('y')}-{mo:02d}-{d:02d}"))
+    for m in _MONTH_RE.finditer(text):
+        mo = int(m.group("m"))
+        if 1 <= mo <= 12:
+            found.append((m.end(), f"{m.group('y')}-{mo:02d}"))
+    for m in _YEAR_END_RE.finditer(text):
+        found.append((m.end(), m.group("y") or m.group("y2")))
+    return max(found)[1] if found else None
 
 
 def as_of_for(ctx: Context, sent, pos: int) -> str | None:
