@@ -23,6 +23,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Iterable, Optional
 
+from .rules import topic_label
+
 SEVERITY_COLORS = {"error": "#c53030", "warning": "#d69e2e", "info": "#63b3ed"}
 PARENT = "Cấp trên / Parent"
 PLAN = "Không có cảnh báo / No finding"
@@ -276,7 +278,7 @@ def _family_charts(db: Any, doc_id: int, limit: int, only_findings: bool = False
         groups.setdefault(p["group"], []).append(p)
     out = []
     for group, pts in sorted(groups.items(), key=lambda kv: -len(kv[1]))[:limit]:
-        title = f"{group}: cấp trên và cấp dưới / parent and plans"
+        title = f"{topic_label(group)}: cấp trên và cấp dưới / parent and plans"
         out.append({"title": title, "group": group, "points": pts,
                     "svg": to_svg(_chart(pts, title, "plan", "indicator"))})
     return out

@@ -23,6 +23,7 @@ import sqlite_utils
 from jinja2 import Environment, FileSystemLoader
 
 from .errors import KehoachError
+from .rules import topic_label
 from .serve.passages import figures, in_context, message_vi, plan_label
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -240,7 +241,7 @@ def _record_groups(records: list[dict], text: str, window: int) -> list[dict]:
     groups = []
     for rtype, title in TYPE_TITLES.items():
         rows = [{
-            "id": r["id"], "value": record_value(r), "topic": r.get("topic"), "section": r.get("section"),
+            "id": r["id"], "value": record_value(r), "topic": r.get("topic"), "topic_label": topic_label(r.get("topic")) if r.get("topic") else None, "section": r.get("section"),
             "criterion": r.get("criterion"), "indicator": r.get("indicator_name") or r.get("indicator"),
             "html": in_context(text, r["start"], r["end"], window, quote=r["quote"], focus=_focus(r)),
         } for r in records if r["type"] == rtype]

@@ -57,6 +57,12 @@ def _load_named(env_dir: str, name: str) -> dict:
     return _load(str(path))
 
 
+def topic_label(key: str | None) -> str:
+    """The words a reader sees for a topic key (``environment`` -> ``Môi trường / Environment``)."""
+    labels = load_rules("topics").get("labels") or {}
+    return labels.get(key or "other") or (key or "")
+
+
 def clear_cache() -> None:
     _load.cache_clear()
     _load_named.cache_clear()

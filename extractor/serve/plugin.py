@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 
 from ..search import SEARCH_TYPES, register_functions, search
 from ..report import record_value
+from ..rules import topic_label
 from .limits import apply_limits
 from .passages import highlight_record, in_context, plan_label
 from .review import DECISIONS, REVIEW_STATES, STATUSES, WHO_COOKIE, doc_link, documents, review_view  # noqa: F401
@@ -212,6 +213,7 @@ async def search_view(request, datasette):
         h["match_text"] = h.get("match_explained") or MATCH_EXPLAINED.get(h.get("match"), h.get("match"))
         h["link"] = doc_link(datasette, h.get("document_id"), h.get("start"), h.get("end"))
         h["plan"] = plan_label({**h, "source_name": h.get("source"), "id": h.get("document_id")})
+        h["topic_label"] = topic_label(h.get("topic")) if h.get("topic") else None
     return Response.html(
         await datasette.render_template(
             "kehoach_search.html",
