@@ -51,11 +51,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 from . import store
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
 from .settings import Settings, load_settings
 from .worker import (  # noqa: F401  (re-exported: extractor.executors, tests)
     FILE_DISAPPEARED,
@@ -382,7 +384,7 @@ def ingest_paths(
     settings = settings or load_settings()
     chosen = workers is not None or "workers" in settings.model_fields_set
     workers = settings.workers if workers is None else workers
-    if not isinstance(db, sqlite_utils.Database):
+    if not isinstance(db, store.sqlite_utils_module().Database):
         db = store.open_db(db or settings.db)
     batch = _Batch(db, settings, progress)
     files, links = collect(paths)

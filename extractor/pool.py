@@ -79,7 +79,7 @@ class PoolRun:
         s = self.s
         try:
             fut = self.pool.submit(extract_file, str(job.path), s.max_bytes, s.max_pages, s.ocr, job.token,
-                                   s.max_chars)
+                                   s.max_chars, True)  # prepared rows: this process only inserts
         except BrokenProcessPool:
             # a worker died since the last look: its futures will say which files it held
             (self.solo if job.crashes else self.pending).appendleft(job)

@@ -58,6 +58,7 @@ Schema changes go through ``MIGRATIONS``: append a function ``mNNN_what(db)``;
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import sys
@@ -453,13 +454,35 @@ def open_db(path: Union[str, Path, None] = None, *, must_exist: bool = False) ->
         if must_exist:
             raise KehoachError(f"no database at {path}: run `kehoach ingest FILES --db {path}` first")
         path.parent.mkdir(parents=True, exist_ok=True)
-    import sqlite_utils
-
-    db = sqlite_utils.Database(path)
+    db = sqlite_utils_module().Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
     ensure_schema(db)
     return db
+
+
+def sqlite_utils_module():
+    """``sqlite_utils``, imported without numpy when nothing has imported numpy yet.
+
+    sqlite-utils imports numpy (80 ms) only to map numpy scalar types to column types
+    when it creates tables from rows; kehoach never inserts numpy values through it
+    (its rows are built from Python values, ``_insert_rows``), so a command that opens
+    the database (``ingest``, ``show`` …) does not pay for numpy.  A process that
+    imported numpy before (``export --format parquet`` …) gets the ordinary import."""
+    mod = sys.modules.get("sqlite_utils")
+    if mod is not None:
+        return mod
+    if "numpy" in sys.modules:
+        import sqlite_utils
+
+        return sqlite_utils
+    sys.modules["numpy"] = None  # an import of numpy raises ImportError: sqlite-utils goes without
+    try:
+        import sqlite_utils
+    finally:
+        if sys.modules.get("numpy", 0) is None:
+            del sys.modules["numpy"]
+    return sqlite_utils
 
 
 # --------------------------------------------------------------------------- write transactions
@@ -597,6 +620,12 @@ def own_ends(sections: list) -> list[int]:
     return out
 
 
+def prepare_document(doc: Document) -> _Prepared:
+    """One document's rows, ready for ``store_documents`` (which also takes documents):
+    a pool worker prepares them, so that the one writer only inserts."""
+    return _prepare_document(doc)
+
+
 def _sql_value(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bytes)):
         return value
@@ -605,23 +634,41 @@ def _sql_value(value: Any) -> Any:
     return str(value)
 
 
+@functools.lru_cache(maxsize=256)
+def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    return (f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
+            f'VALUES ({", ".join("?" * len(cols))})')
+
+
 def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> list[int]:
     """Insert rows (dicts) with plain SQL, one statement per set of columns; return their ids."""
     ids = []
     conn = db.conn
     for row in rows:
-        cols = list(row)
-        sql = (f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
-               f'VALUES ({", ".join("?" * len(cols))})')
-        ids.append(conn.execute(sql, [_sql_value(row[c]) for c in cols]).lastrowid)
+        cols = tuple(row)
+        ids.append(conn.execute(_insert_sql(table, cols), [_sql_value(row[c]) for c in cols]).lastrowid)
     return ids
+
+
+def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """``_insert_rows`` when the ids are not needed: one ``executemany`` per run of rows
+    with the same columns."""
+    conn = db.conn
+    i = 0
+    while i < len(rows):
+        cols = tuple(rows[i])
+        j = i + 1
+        while j < len(rows) and tuple(rows[j]) == cols:
+            j += 1
+        conn.executemany(_insert_sql(table, cols), [[_sql_value(r[c]) for c in cols] for r in rows[i:j]])
+        i = j
 
 
 def _insert_document(db: sqlite_utils.Database, source_id: int, doc: Union[_Prepared, Document]) -> int:
     prep = doc if isinstance(doc, _Prepared) else _prepare_document(doc)
     (doc_id,) = _insert_rows(db, "documents", [{"source_id": source_id, **prep.row}])
-    _insert_rows(db, "sections", [{"document_id": doc_id, **r} for r in prep.sections])
-    _insert_rows(db, "citations", [{"document_id": doc_id, **r} for r in prep.citations])
+    _insert_many(db, "sections", [{"document_id": doc_id, **r} for r in prep.sections])
+    _insert_many(db, "citations", [{"document_id": doc_id, **r} for r in prep.citations])
     ids = _insert_rows(db, "records", [{"document_id": doc_id, **r} for r in prep.records])
     for rec_id, parent in zip(ids, prep.parents):
         if parent is not None and 0 <= parent < len(ids) and ids[parent] != rec_id:
@@ -662,8 +709,9 @@ def _supersede_reissued(db: sqlite_utils.Database, source_id: int) -> None:
                 db["documents"].update(old["id"], {"superseded": 1, "superseded_by": new["id"]})
 
 
-def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Document]) -> int:
+def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Union[Document, _Prepared]]) -> int:
     """Store one file's documents with their sections, citations and records; return the source id.
+    ``docs`` may also hold documents already prepared (``prepare_document``).
 
     All rows, the ``ok`` sources row included, are written in ONE transaction.
     If a current source already holds the same ``sha256`` nothing is written and
@@ -673,9 +721,10 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Doc
     documents are marked ``superseded``.
     """
     info = _source_row(source_info)
-    prepared = [_prepare_document(doc) for doc in docs]  # before taking the write lock
+    t0 = time.perf_counter()  # seconds_store: preparing (folding, serialising) and inserting
+    # before taking the write lock (pool workers send documents already prepared)
+    prepared = [doc if isinstance(doc, _Prepared) else _prepare_document(doc) for doc in docs]
     with write_transaction(db):
-        t0 = time.perf_counter()
         existing = current_source(db, info.get("sha256"))
         if existing:
             return existing["id"]

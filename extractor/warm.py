@@ -16,7 +16,11 @@ def warm() -> None:
     for path in rules_dir().glob("*.yml"):
         load_rules(path.stem)
     _sent_tokenize()("Khởi động. Sẵn sàng.")
-    pipeline.extract_text("KẾ HOẠCH\nI. MỤC TIÊU\n- Có 100% số xã đạt chuẩn nông thôn mới đến năm 2025.")
+    docs = pipeline.extract_text("KẾ HOẠCH\nI. MỤC TIÊU\n- Có 100% số xã đạt chuẩn nông thôn mới đến năm 2025.")
+    from .store import prepare_document  # pool workers send prepared rows (fold's table built here)
+
+    for doc in docs:
+        prepare_document(doc)
 
 
 warm()

@@ -98,10 +98,12 @@ def _too_large(memory_mb: int) -> str:
 
 
 def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: Any = None,
-                 max_chars: Optional[int] = None) -> dict:
+                 max_chars: Optional[int] = None, prepare: bool = False) -> dict:
     """Read and extract one file; never raises.
 
-    ``max_chars`` (default ``Settings.max_chars``) caps the characters read.
+    ``max_chars`` (default ``Settings.max_chars``) caps the characters read.  With
+    ``prepare`` the documents come back as the store's rows (``store.prepare_document``:
+    folded, serialised), so that the one writer process only inserts them.
     Returns ``{"docs": [...], "format", "encoding", "ocr", "pages", "warnings",
     "seconds_read", "seconds_extract"}`` or ``{"error": message}``."""
     if _START_QUEUE is not None and token is not None:
@@ -140,7 +142,7 @@ def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: An
             warnings.append("không nhận ra loại văn bản / no document type recognised (records kept)")
         else:
             warnings.append("no plan found: no document type recognised")
-    return {
+    result = {
         "docs": docs,
         "format": raw.format,
         "encoding": raw.encoding,
@@ -150,6 +152,16 @@ def extract_file(path: str, max_bytes: int, max_pages: int, ocr: bool, token: An
         "seconds_read": round(t1 - t0, 4),
         "seconds_extract": round(t2 - t1, 4),
     }
+    if prepare:
+        try:
+            from extractor.store import prepare_document
+
+            result["docs"] = [prepare_document(d) for d in docs]
+        except MemoryError:
+            return {"error": _too_large(_MEMORY_MB) if _MEMORY_MB else "hết bộ nhớ / out of memory"}
+        except Exception as exc:  # a bug: keep the batch going
+            return {"error": f"lỗi chương trình / internal error: {type(exc).__name__}: {exc} (preparing rows)"}
+    return result
 
 
 class _TimeLimit(BaseException):
