@@ -17,7 +17,7 @@ freely in the block.  ``extractor.store`` re-exports everything here.
 from __future__ import annotations
 
 import contextlib
-import secrets
+import os
 import sqlite3
 import sys
 import time
@@ -96,7 +96,7 @@ def write_transaction(
     printed on stderr).  Inside an open transaction it nests as a savepoint."""
     conn: sqlite3.Connection = getattr(db, "conn", db)
     if conn.in_transaction:
-        name = f"kehoach_{secrets.token_hex(8)}"
+        name = f"kehoach_{os.urandom(8).hex()}"
         conn.execute(f"SAVEPOINT {name}")
         try:
             yield db
