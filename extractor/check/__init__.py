@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..store import write_transaction
+from .config import pinned
 from .data import Doc, load_documents
 from .flags import Flag, Passage
 from .link import Link, resolve, set_manual_link, store_links, unresolved_flags
@@ -45,6 +46,11 @@ class CheckResult:
 
 def run(db) -> CheckResult:
     """Resolve parents and run every rule over the database's current documents."""
+    with pinned():
+        return _run(db)
+
+
+def _run(db) -> CheckResult:
     from .aggregate import aggregates
     from .rules_citations import citation_conflicts
     from .rules_counts import count_mismatches
@@ -116,6 +122,7 @@ def store_flags(db, flags: list[Flag]) -> dict:
     existing = {r["id"]: r for r in db.query("SELECT id, status, first_seen FROM flags")}
     counts = {"new": 0, "seen": 0, "reopened": 0, "resolved": 0}
     current: set[str] = set()
+    rows: list[dict] = []
     with write_transaction(db):  # BEGIN IMMEDIATE: waits for other writers
         for f in flags:
             if f.id in current:
@@ -139,13 +146,31 @@ def store_flags(db, flags: list[Flag]) -> dict:
             else:
                 row["first_seen"] = old["first_seen"] or now
                 counts["reopened" if old["status"] == "resolved" else "seen"] += 1
-            table.upsert(row, pk="id")
-        for fid, old in existing.items():
-            if fid not in current and old["status"] != "resolved":
-                table.update(fid, {"status": "resolved"})
-                counts["resolved"] += 1
+            rows.append(row)
+        _upsert_rows(db, table, rows)
+        gone = [(fid,) for fid, old in existing.items() if fid not in current and old["status"] != "resolved"]
+        db.conn.executemany("UPDATE flags SET status = 'resolved' WHERE id = ?", gone)
+        counts["resolved"] = len(gone)
     counts["open"] = len(current)
     return counts
+
+
+def _upsert_rows(db, table, rows: list[dict]) -> None:
+    """Insert the rows, or update the columns they give where the id is stored (what
+    ``table.upsert`` does, in one statement for all rows)."""
+    if not rows:
+        return
+    cols = list(rows[0])
+    missing = [c for c in cols if c not in table.columns_dict]
+    if missing:  # an older database: let sqlite-utils add the columns
+        table.upsert_all(rows, pk="id", alter=True)
+        return
+    names = ", ".join(f"[{c}]" for c in cols)
+    sets = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols if c != "id")
+    db.conn.executemany(
+        f"INSERT INTO flags ({names}) VALUES ({', '.join('?' * len(cols))}) ON CONFLICT(id) DO UPDATE SET {sets}",
+        [tuple(r[c] for c in cols) for r in rows],
+    )
 
 
 def flags_json(result: CheckResult, db=None) -> dict:

@@ -67,9 +67,7 @@ def _pick(figs: list[Fig], year: Optional[int]) -> Optional[Fig]:
 
 def _units_figure(f: Fig) -> bool:
     """A share or count of administrative units reaching a named status or criterion."""
-    from ..indicators import get
-
-    i = get(f.indicator)
+    i = f.info
     return bool(i and i.of and i.status in _STATUSES and f.family in ("unit_count", "percent")
                 and f.measure == "level" and not f.result and f.scope is None)
 

@@ -15,13 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-import regex
-
 from ..fold import fold
-from .config import rx, section
+from .config import content_words, rx, section
 from .data import Doc
-
-_WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
 @dataclass
@@ -235,8 +231,7 @@ def _subject_in(text: str, nearest_end: bool) -> tuple[Optional[str], int]:
 
 
 def _words(text: str) -> set[str]:
-    stop = set(_cfg().get("context_stop") or [])
-    return {w for w in (fold(x) for x in _WORD.findall(text)) if len(w) > 1 and not w.isdigit()} - {fold(s) for s in stop}
+    return content_words(text)
 
 
 def analyse(doc: Doc) -> list[Ind]:

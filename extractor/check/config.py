@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from typing import Iterator
 
 import regex
 
+from ..fold import fold
 from ..rules import load_rules
 
 
+_PINNED: dict | None = None
+
+
 def cfg() -> dict:
-    return load_rules("checks")
+    return _PINNED if _PINNED is not None else load_rules("checks")
+
+
+@contextlib.contextmanager
+def pinned() -> Iterator[dict]:
+    """Within the block ``cfg()`` returns one loaded ``rules/checks.yml`` without asking
+    ``load_rules`` again (a check run asks hundreds of thousands of times)."""
+    global _PINNED
+    old = _PINNED
+    _PINNED = load_rules("checks")
+    try:
+        yield _PINNED
+    finally:
+        _PINNED = old
 
 
 def section(name: str) -> dict:
@@ -21,6 +40,36 @@ def section(name: str) -> dict:
 def rx(pattern: str) -> "regex.Pattern":
     """A compiled, case-insensitive pattern (cached)."""
     return regex.compile(pattern, regex.I | regex.V1)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold_word(word: str) -> str:
+    """``fold`` of one word, cached: the rules fold the same few thousand words again and again."""
+    return fold(word)
+
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+_STOP: tuple = (None, frozenset())
+
+
+def _stop_set(words) -> frozenset:
+    """The folded stop words of a list from the rules (folded once per list)."""
+    global _STOP
+    if _STOP[0] is not words:
+        _STOP = (words, frozenset(fold(w) for w in words or []))
+    return _STOP[1]
+
+
+def content_words(text: str) -> set[str]:
+    """Content words of ``text``, folded: longer than one letter, not a number, not a
+    stop word of ``indicators.context_stop``."""
+    stop = _stop_set(section("indicators").get("context_stop"))
+    out = set()
+    for x in _WORD.findall(text):
+        w = fold_word(x)
+        if len(w) > 1 and not w.isdigit():
+            out.add(w)
+    return out - stop
 
 
 def severity(rule: str) -> str:

@@ -19,7 +19,7 @@ import regex
 from .. import indicators as ind
 from ..fold import fold
 from ..normalise import canonical as canonical_text
-from .config import cfg, level_rank, rx, section
+from .config import cfg, fold_word, level_rank, rx, section
 from .data import Doc
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
@@ -41,6 +41,8 @@ class Fig:
     scope: Optional[str]  # a named part of the territory, None for the whole
     helper: bool  # restates another figure inside parentheses
     result: bool  # in a section that reports results
+    info: Optional[ind.Indicator] = None  # the catalogue's entry for ``indicator``
+    is_intensive: bool = False  # ``ind.intensive(family)``
 
     @property
     def value(self) -> float:
@@ -60,26 +62,26 @@ class Fig:
 
     @property
     def polarity(self) -> str:
-        return ind.polarity(self.indicator)
+        return self.info.polarity if self.info else "neither"
 
     @property
     def name(self) -> str:
-        return ind.name(self.indicator) or (self.rec.get("subject") or "chỉ tiêu")
+        return (self.info.name if self.info else None) or (self.rec.get("subject") or "chỉ tiêu")
 
     @property
     def name_en(self) -> str:
-        return ind.name_en(self.indicator) or (self.rec.get("subject") or "target")
+        i = self.info
+        return ((i.name_en or i.name) if i else None) or (self.rec.get("subject") or "target")
 
     @property
     def of_level(self) -> Optional[str]:
         """The level of the administrative units this figure is a share/count of."""
-        i = ind.get(self.indicator)
-        return i.of if i else None
+        return self.info.of if self.info else None
 
     @property
     def intensive(self) -> bool:
         """A level that lower plans restate (a rate, money per head ...), not an amount added up."""
-        return ind.intensive(self.family)
+        return self.is_intensive
 
     @property
     def comparable(self) -> bool:
@@ -127,7 +129,7 @@ def written(doc: Doc, rec: dict) -> str:
     if comma >= 0 and len(head[comma + 1:].split()) >= 2:
         head = head[comma + 1:]
     words = head.split()[-5:]
-    cue = next((i for i, w in enumerate(words) if fold(w.strip(",.;")) in _CUES), None)
+    cue = next((i for i, w in enumerate(words) if fold_word(w.strip(",.;")) in _CUES), None)
     words = words[cue:] if cue is not None else words[-3:]
     while words and not regex.search(r"\p{L}", words[0]):
         words = words[1:]
@@ -165,12 +167,12 @@ def _scope(doc: Doc, rec: dict) -> Optional[str]:
         if k >= 0:
             lo = k + 1
     lc = level_rank(doc.level)
-    own = {fold(x) for x in (doc.commune, doc.district, doc.province) if x}
+    own = {fold_word(x) for x in (doc.commune, doc.district, doc.province) if x}
     best = None
     for m in _PLACE.finditer(t, lo, vs):
-        unit = _UNIT_LEVEL.get(" ".join(fold(m.group(1)).split()))
+        unit = _UNIT_LEVEL.get(" ".join(fold_word(m.group(1)).split()))
         lu = level_rank(unit)
-        if lu is None or lc is None or lu <= lc or fold(m.group(2)) in own:
+        if lu is None or lc is None or lu <= lc or fold_word(m.group(2)) in own:
             continue
         best = f"{m.group(1)} {m.group(2)}"
     return best
@@ -189,17 +191,28 @@ def _level_worded(doc: Doc, rec: dict) -> bool:
 
 def _measure(rec: dict, fam: Optional[str], doc: Doc) -> str:
     comp = rec.get("comparator")
-    unit = fold(rec.get("unit") or "")
+    unit = fold_word(rec.get("unit") or "")
     if comp in ("increase", "decrease") and fam != "percent_per_year" and _level_worded(doc, rec):
         return "level"
     if comp in ("increase", "decrease") or fam == "percent_per_year":
         s0, vs = rec.get("start") or 0, rec.get("value_start") or 0
         clause = fold(doc.text[s0:(rec.get("value_end") or vs) + 12])
-        yearly = fam == "percent_per_year" or "/nam" in unit or any(
-            regex.search(r"(?<!\w)" + regex.escape(fold(w)) + r"(?!\w)", clause)
-            for w in ind.catalogue().settings.get("per_year") or [])
+        yearly = fam == "percent_per_year" or "/nam" in unit or bool(_per_year_rx().search(clause))
         return "change_year" if yearly else "change"
     return "level"
+
+
+_PER_YEAR: tuple = (None, None)
+
+
+def _per_year_rx() -> "regex.Pattern":
+    """One pattern for the catalogue's "per year" words (folded), made once per catalogue."""
+    global _PER_YEAR
+    words = ind.catalogue().settings.get("per_year") or []
+    if _PER_YEAR[0] is not words:
+        alts = "|".join(regex.escape(fold(w)) for w in words)
+        _PER_YEAR = (words, regex.compile(r"(?<!\w)(?:" + alts + r")(?!\w)" if alts else r"(?!)"))
+    return _PER_YEAR[1]
 
 
 def figures(doc: Doc) -> list[Fig]:
@@ -226,9 +239,10 @@ def figures(doc: Doc) -> list[Fig]:
                                           and goals_re.search(top.get("title") or ""))):
             year = hi  # a one-year plan's year; the objectives of a multi-year plan are for its last year
         vs = r.get("value_start")
+        family = "percent" if fam == "percent_per_year" else fam
         out.append(Fig(
-            doc=doc, rec=r, indicator=r.get("indicator"),
-            family="percent" if fam == "percent_per_year" else fam,
+            doc=doc, rec=r, indicator=r.get("indicator"), info=i, is_intensive=ind.intensive(family),
+            family=family,
             measure=measure, year=year, scope=_scope(doc, r),
             helper=isinstance(vs, int) and _inside_parens(doc.text, r.get("start") or 0, vs),
             result=bool(top and results_re.search(top.get("title") or "")),

@@ -57,6 +57,7 @@ class Flag:
     # set only when two findings would share an id (two figures of one sentence pair,
     # each with its counterpart in one parent sentence): the indicator and both figures
     distinct: str = ""
+    _id: Optional[tuple] = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.severity is None:
@@ -65,7 +66,11 @@ class Flag:
     @property
     def id(self) -> str:
         """Stable identity: rule, child document identity, both quotes normalised,
-        criterion and set -- never offsets or database ids."""
+        criterion and set -- never offsets or database ids (computed once per content)."""
+        what = (self.rule, self.child.doc.identity, self.child.quote, self.parent.quote if self.parent else None,
+                self.criterion, self.set, self.distinct)
+        if self._id is not None and self._id[0] == what:
+            return self._id[1]
         parts = [
             self.rule,
             self.child.doc.identity,
@@ -76,7 +81,9 @@ class Flag:
         ]
         if self.distinct:
             parts.append(self.distinct)
-        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+        fid = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+        self._id = (what, fid)
+        return fid
 
     @property
     def messages(self) -> tuple[str, str]:

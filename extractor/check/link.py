@@ -26,7 +26,7 @@ from ..citations import issuer_code
 from ..errors import KehoachError
 from ..fold import fold
 from ..store import write_transaction
-from .config import level_rank, rx, section
+from .config import fold_word, level_rank, rx, section
 from .data import Doc, number_key
 from .flags import Flag, Passage
 
@@ -55,9 +55,9 @@ def citation_level(c: dict) -> Optional[str]:
 def _place_ok(cand: Doc, issuer: str) -> bool:
     """Does a citation's issuer fit the candidate's place?  True when it names the
     candidate's commune, district or province, or names no province at all."""
-    f = fold(issuer)
+    f = fold_word(issuer)
     for place in (cand.commune, cand.district, cand.province):
-        if place and fold(place) in f:
+        if place and fold_word(place) in f:
             return True
     return not any(p in f for p in _province_names())
 
@@ -140,6 +140,8 @@ def resolve(docs: list[Doc], db=None) -> dict[int, Link]:
                 d.date = d.date or att[0].get("date")
                 by_number.setdefault(number_key(d.number), []).append(d)
     manual = _manual_links(db, docs) if db is not None else {}
+    numbered = _NumberIndex(by_number)
+    places = _place_index(docs)
     links: dict[int, Link] = {}
     for d in docs:
         link = Link(child=d)
@@ -161,7 +163,7 @@ def resolve(docs: list[Doc], db=None) -> dict[int, Link]:
                 break  # a plan the document implements outranks one it mentions
             if c.get("doc_type") and c["doc_type"] not in parent_types:
                 continue
-            cands = [x for x in by_number.get(number_key(c["number"]), []) if x.id != d.id]
+            cands = [x for x in numbered.candidates(number_key(c["number"]), d.province) if x.id != d.id]
             cands = [x for x in cands if _level_ok(d, x, rel) and _geo_ok(d, x, c)]
             cands = _rank_candidates(d, c, cands)
             if cands:
@@ -171,7 +173,7 @@ def resolve(docs: list[Doc], db=None) -> dict[int, Link]:
                 continue
             if rel != "implements":
                 continue
-            p = _by_place(d, c, docs)
+            p = _by_place(d, c, places)
             if p is not None:
                 found.append((p, "place", c))
         if found:
@@ -208,28 +210,75 @@ def resolve(docs: list[Doc], db=None) -> dict[int, Link]:
     return links
 
 
-def _by_place(child: Doc, c: dict, docs: list[Doc]) -> Optional[Doc]:
-    """A stored document without a number that fits a citation's type, level and place."""
+class _NumberIndex:
+    """The documents carrying each number, split by province: a citation's candidates
+    are the documents of the child's province, those without a province and national
+    ones (``_geo_ok`` drops the others), in the order of ``by_number``."""
+
+    def __init__(self, by_number: dict[str, list[Doc]]):
+        self.by_number = by_number
+        self.split: dict[str, tuple[dict[str, list[tuple[int, Doc]]], list[tuple[int, Doc]]]] = {}
+
+    def _split(self, key: str):
+        got = self.split.get(key)
+        if got is None:
+            per: dict[str, list[tuple[int, Doc]]] = {}
+            anywhere: list[tuple[int, Doc]] = []
+            for i, x in enumerate(self.by_number.get(key, [])):
+                if x.level == "trung_uong" or not x.province:
+                    anywhere.append((i, x))
+                else:
+                    per.setdefault(x.province, []).append((i, x))
+            got = self.split[key] = (per, anywhere)
+        return got
+
+    def candidates(self, key: str, province: Optional[str]) -> list[Doc]:
+        docs = self.by_number.get(key, [])
+        if not province or len(docs) <= 1:
+            return docs
+        per, anywhere = self._split(key)
+        return [x for _, x in sorted(per.get(province, []) + anywhere, key=lambda ix: ix[0])]
+
+
+_LEVEL_PLACE = {"tinh": "province", "huyen": "district", "xa": "commune"}
+
+
+def _place_index(docs: list[Doc]) -> dict[str, dict[str, list[Doc]]]:
+    """Documents without a number, by level and folded place name of that level."""
+    out: dict[str, dict[str, list[Doc]]] = {}
+    for x in docs:
+        if x.number or x.level not in _LEVEL_PLACE:
+            continue
+        place = getattr(x, _LEVEL_PLACE[x.level])
+        if place:
+            out.setdefault(x.level, {}).setdefault(fold_word(place), []).append(x)
+    return out
+
+
+def _by_place(child: Doc, c: dict, places: dict[str, dict[str, list[Doc]]]) -> Optional[Doc]:
+    """A stored document without a number that fits a citation's type, level and place
+    (the only one: none when two fit)."""
     level = citation_level(c)
     issuer = c.get("issuer") or ""
     if not level or not issuer:
         return None
+    f_issuer = fold_word(issuer)
     found = []
-    for x in docs:
-        if x.id == child.id or x.number:
+    for place, xs in places.get(level, {}).items():
+        if place not in f_issuer:
             continue
-        if c.get("doc_type") and x.doc_type and x.doc_type != c["doc_type"]:
-            continue
-        if x.level != level:
-            continue
-        place = {"tinh": x.province, "huyen": x.district, "xa": x.commune}.get(level)
-        if not place or fold(place) not in fold(issuer):
-            continue
-        if c.get("date") and x.date and x.date != c["date"]:
-            continue
-        if not _level_ok(child, x, "implements"):
-            continue
-        found.append(x)
+        for x in xs:
+            if x.id == child.id:
+                continue
+            if c.get("doc_type") and x.doc_type and x.doc_type != c["doc_type"]:
+                continue
+            if c.get("date") and x.date and x.date != c["date"]:
+                continue
+            if not _level_ok(child, x, "implements"):
+                continue
+            found.append(x)
+            if len(found) > 1:
+                return None
     return found[0] if len(found) == 1 else None
 
 

@@ -143,6 +143,25 @@ def _looked(doc: Doc, set_name: str) -> dict:
             "where": f"mục {where}" if secs else "không có", "where_en": f"sections {where}" if secs else "none"}
 
 
+_COVER: dict[tuple, tuple] = {}
+
+
+def _cover_patterns(sets_def: dict, set_name: str, lead: str) -> list[tuple[str, "regex.Pattern"]]:
+    """(criterion number, one pattern for "tiêu chí <name or alias>") of a set,
+    compiled once per set (and again only when the rules are reloaded)."""
+    crits = sets_def[set_name].get("criteria") or {}
+    got = _COVER.get((set_name, lead))
+    if got is not None and got[0] is crits:
+        return got[1]
+    out = []
+    for num, cdef in crits.items():
+        names = [regex.escape(nm).replace(r"\ ", r"\s+") for nm in [cdef["name"], *(cdef.get("aliases") or [])]]
+        pat = lead + r"(?:số\s+\d+\s+)?(?:" + "|".join(names) + r")(?![\w])"
+        out.append((num, regex.compile(pat, regex.I | regex.V1)))
+    _COVER[(set_name, lead)] = (crits, out)
+    return out
+
+
 def coverage(doc: Doc) -> list[Flag]:
     cfg = section("criteria")
     min_assigned = int(cfg.get("min_assigned", 5))
@@ -161,12 +180,9 @@ def coverage(doc: Doc) -> list[Flag]:
                 c = ".".join(p.lstrip("0") or "0" for p in c.split("."))
                 per.setdefault(c, []).append((r.get("agency") or "", r))
             # names written as "tiêu chí <name>" cover their criterion
-            for num, cdef in (sets_def[s].get("criteria") or {}).items():
-                for nm in [cdef["name"], *(cdef.get("aliases") or [])]:
-                    pat = cover_lead + r"(?:số\s+\d+\s+)?" + regex.escape(nm).replace(r"\ ", r"\s+") + r"(?![\w])"
-                    if rx(pat).search(quote):
-                        named.setdefault(s, set()).add(num)
-                        break
+            for num, pat in _cover_patterns(sets_def, s, cover_lead):
+                if pat.search(quote):
+                    named.setdefault(s, set()).add(num)
     out: list[Flag] = []
     for s, per in assigned.items():
         if len(per) < min_assigned:

@@ -22,9 +22,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-import regex
-
-from .config import rx, section
+from .config import content_words, rx, section
 from .data import Doc
 from .figures import Fig, applies_to, direction, figures, key, period, tolerance
 from .flags import Flag, Passage, fmt_value
@@ -66,10 +64,15 @@ def next_cycle(child: Doc, parent: Doc) -> bool:
 
 
 def _comparable(doc: Doc) -> dict[tuple, list[Fig]]:
+    """Comparable figures by key, in text order (cached on the document: read-only)."""
+    cached = getattr(doc, "_comparable", None)
+    if cached is not None:
+        return cached
     out: dict[tuple, list[Fig]] = {}
     for f in figures(doc):
         if f.comparable and f.polarity != "neither":
             out.setdefault(key(f), []).append(f)
+    doc._comparable = out  # type: ignore[attr-defined]
     return out
 
 
@@ -169,7 +172,7 @@ def internal_conflicts(doc: Doc) -> list[Flag]:
     tol = tolerance()
     out: list[Flag] = []
     for k, figs in _comparable(doc).items():
-        figs.sort(key=lambda f: f.rec.get("value_start") or 0)
+        figs = sorted(figs, key=lambda f: f.rec.get("value_start") or 0)
         reported: set[tuple] = set()
         for j, b in enumerate(figs):
             for a in figs[:j]:
@@ -195,15 +198,9 @@ _RECURRING = r"hằng\s+năm|hàng\s+năm|định\s+kỳ|mỗi\s+năm|hằng\s+q
 _LEVEL_WORDS = {"xa": r"\bxã\b", "huyen": r"\bhuyện\b", "tinh": r"\btỉnh\b"}
 
 
-_WORD = regex.compile(r"[\p{L}\p{N}]+")
-
-
 def _words(text: str) -> set[str]:
     """Content words of a task (folded; stop words of checks.yml left out)."""
-    from ..fold import fold
-
-    stop = {fold(w) for w in (section("indicators").get("context_stop") or [])}
-    return {w for w in (fold(x) for x in _WORD.findall(text)) if len(w) > 1 and not w.isdigit()} - stop
+    return content_words(text)
 
 
 def _section_title(doc: Doc, offset: int) -> str:
