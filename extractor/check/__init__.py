@@ -44,40 +44,39 @@ class CheckResult:
     aggregates: list[dict] = field(default_factory=list)
 
 
-def run(db) -> CheckResult:
-    """Resolve parents and run every rule over the database's current documents."""
+def run(db, progress=None, workers=None) -> CheckResult:
+    """Resolve parents and run every rule over the database's current documents.
+
+    ``progress(total=None, advance=0)`` is told the number of documents, then each
+    one done; ``workers``: processes for the per-document rules (default: see
+    ``check.parallel``; the findings are the same)."""
     with pinned():
-        return _run(db)
+        return _run(db, progress, workers)
 
 
-def _run(db) -> CheckResult:
-    from .aggregate import aggregates
+def _run(db, progress, workers) -> CheckResult:
+    from .aggregate import children_of
+    from .config import section
+    from .parallel import per_document
     from .rules_citations import citation_conflicts
-    from .rules_counts import count_mismatches
-    from .rules_criteria import coverage, name_mismatches
-    from .rules_funding import funding_mismatches
-    from .rules_tables import table_mismatches
-    from .rules_targets import compare_with_parent, deadline_conflicts, internal_conflicts, missing_targets
 
     docs = load_documents(db)
     links = resolve(docs, db)
+    if progress:
+        progress(total=len(docs))
+    kids_of = children_of(links) if section("aggregate").get("enabled", True) else {}
+    per_doc, per_parent = per_document(docs, links, kids_of,
+                                       (lambda k: progress(advance=k)) if progress else None, workers)
     flags: list[Flag] = []
     for d in docs:
-        link = links.get(d.id)
-        if link and link.parent is not None and link.by != "attachment":
-            flags += compare_with_parent(d, link.parent)
-            flags += missing_targets(d, link.parent)
-            flags += deadline_conflicts(d, link.parent)
-        flags += internal_conflicts(d)
-        flags += funding_mismatches(d)
-        flags += table_mismatches(d)
-        flags += count_mismatches(d)
-        flags += name_mismatches(d)
-        flags += coverage(d)
+        flags += per_doc.get(d.id, [])
     flags += citation_conflicts(docs)
     flags += unresolved_flags(links)
-    aggs, agg_flags = aggregates(docs, links)
-    flags += agg_flags
+    aggs: list[dict] = []
+    for pid in kids_of:
+        reports, agg_flags = per_parent.get(pid, ([], []))
+        aggs += reports
+        flags += agg_flags
     # one finding per id; two findings on different figures of the same sentences keep both
     seen: dict[str, Flag] = {}
     unique = []

@@ -72,75 +72,90 @@ def _units_figure(f: Fig) -> bool:
                 and f.measure == "level" and not f.result and f.scope is None)
 
 
+def children_of(links: dict[int, Link]) -> dict[int, list[Doc]]:
+    """The documents linked to each parent (attachments left out), in link order."""
+    out: dict[int, list[Doc]] = {}
+    for link in links.values():
+        if link.parent is not None and link.by != "attachment":
+            out.setdefault(link.parent.id, []).append(link.child)
+    return out
+
+
 def aggregates(docs: list[Doc], links: dict[int, Link]) -> tuple[list[dict], list[Flag]]:
     if not section("aggregate").get("enabled", True):
         return [], []
-    children_of: dict[int, list[Doc]] = {}
-    for link in links.values():
-        if link.parent is not None and link.by != "attachment":
-            children_of.setdefault(link.parent.id, []).append(link.child)
     by_id = {d.id: d for d in docs}
     reports: list[dict] = []
     flags: list[Flag] = []
-    for pid, kids in children_of.items():
+    for pid, kids in children_of(links).items():
         parent = by_id.get(pid)
         if parent is None:
             continue
-        groups: dict[tuple, list[Fig]] = {}
-        for p in figures(parent):
-            if _units_figure(p):
-                groups.setdefault((p.indicator, p.year), []).append(p)
-        for (iid, year), inds in groups.items():
-            p = _pick(inds, year)
-            target = _units(parent, p)
-            if target is None:
+        r, f = aggregate_parent(parent, kids)
+        reports += r
+        flags += f
+    return reports, flags
+
+
+def aggregate_parent(parent: Doc, kids: list[Doc]) -> tuple[list[dict], list[Flag]]:
+    """The aggregate reports and findings of one parent over its linked children."""
+    reports: list[dict] = []
+    flags: list[Flag] = []
+    groups: dict[tuple, list[Fig]] = {}
+    for p in figures(parent):
+        if _units_figure(p):
+            groups.setdefault((p.indicator, p.year), []).append(p)
+    for (iid, year), inds in groups.items():
+        p = _pick(inds, year)
+        target = _units(parent, p)
+        if target is None:
+            continue
+        lu = level_rank(p.of_level)
+        counted, silent = [], []
+        lo = hi = 0.0
+        for k in kids:
+            lk = level_rank(k.level)
+            if lu is None or lk is None or lk >= lu or next_cycle(k, parent):
                 continue
-            lu = level_rank(p.of_level)
-            counted, silent = [], []
-            lo = hi = 0.0
-            for k in kids:
-                lk = level_rank(k.level)
-                if lu is None or lk is None or lk >= lu or next_cycle(k, parent):
-                    continue
-                mine = [c for c in figures(k) if c.indicator == iid and _units_figure(c)]
-                c = _pick(mine, year)
-                got = _units(k, c) if c else None
-                if got is None:
-                    silent.append(k)
-                    continue
-                counted.append((k, c, got))
-                lo += got[0]
-                hi += got[1]
-            if not counted:
+            mine = [c for c in figures(k) if c.indicator == iid and _units_figure(c)]
+            c = _pick(mine, year)
+            got = _units(k, c) if c else None
+            if got is None:
+                silent.append(k)
                 continue
-            expected = _expected_children(parent, counted[0][0].level)
-            received = len(counted) + len(silent)
-            missing = max(0, expected - received) if expected else None
-            report = {
-                "parent": {"source": parent.source, "number": parent.number, "quote": p.rec.get("quote"),
-                           "start": p.rec.get("start"), "end": p.rec.get("end")},
-                "key": p.indicator, "indicator_name": p.name,
-                "year": year, "target": list(target),
-                "committed": [lo, hi],
-                "children": [{"source": k.source, "number": k.number, "committed": list(g),
-                              "quote": c.rec.get("quote")} for k, c, g in counted],
-                "children_without_figure": [{"source": k.source, "number": k.number} for k in silent],
-                "expected_children": expected, "not_received": missing,
-            }
-            reports.append(report)
-            gap_lo, gap_hi = target[0] - hi, target[0] - lo
-            if gap_lo > 1e-9:
-                rule, gap = "aggregate_shortfall", gap_lo if gap_lo == gap_hi else f"{gap_lo:g}-{gap_hi:g}"
-            elif lo - target[1] > 1e-9:
-                rule, gap = "aggregate_surplus", lo - target[1]
-            else:
-                continue
-            sum_txt = f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
-            nm = (p.name, p.name_en)
-            vals = {"n_children": len(counted), "children": ", ".join(k.label for k, _, _ in counted),
-                    "sum": sum_txt, "parent_value": fmt_value(p.rec), "parent_written": written(parent, p.rec),
-                    "name": nm[0], "name_en": nm[1], "year": year or "—",
-                    "gap": f"{gap:g}" if isinstance(gap, float) else gap,
-                    "missing": "?" if missing is None else missing}
-            flags.append(Flag(rule, Passage.of_record(parent, p.rec), None, values=vals))
+            counted.append((k, c, got))
+            lo += got[0]
+            hi += got[1]
+        if not counted:
+            continue
+        expected = _expected_children(parent, counted[0][0].level)
+        received = len(counted) + len(silent)
+        missing = max(0, expected - received) if expected else None
+        report = {
+            "parent": {"source": parent.source, "number": parent.number, "quote": p.rec.get("quote"),
+                       "start": p.rec.get("start"), "end": p.rec.get("end")},
+            "key": p.indicator, "indicator_name": p.name,
+            "year": year, "target": list(target),
+            "committed": [lo, hi],
+            "children": [{"source": k.source, "number": k.number, "committed": list(g),
+                          "quote": c.rec.get("quote")} for k, c, g in counted],
+            "children_without_figure": [{"source": k.source, "number": k.number} for k in silent],
+            "expected_children": expected, "not_received": missing,
+        }
+        reports.append(report)
+        gap_lo, gap_hi = target[0] - hi, target[0] - lo
+        if gap_lo > 1e-9:
+            rule, gap = "aggregate_shortfall", gap_lo if gap_lo == gap_hi else f"{gap_lo:g}-{gap_hi:g}"
+        elif lo - target[1] > 1e-9:
+            rule, gap = "aggregate_surplus", lo - target[1]
+        else:
+            continue
+        sum_txt = f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
+        nm = (p.name, p.name_en)
+        vals = {"n_children": len(counted), "children": ", ".join(k.label for k, _, _ in counted),
+                "sum": sum_txt, "parent_value": fmt_value(p.rec), "parent_written": written(parent, p.rec),
+                "name": nm[0], "name_en": nm[1], "year": year or "—",
+                "gap": f"{gap:g}" if isinstance(gap, float) else gap,
+                "missing": "?" if missing is None else missing}
+        flags.append(Flag(rule, Passage.of_record(parent, p.rec), None, values=vals))
     return reports, flags
