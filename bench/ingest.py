@@ -299,7 +299,7 @@ def run_ingest(folder: Path, workers: int, *, pin: bool, tag: str) -> dict:
 
 _COLD_CODE = r"""
 import json, sys, time
-import extractor.read, extractor.pipeline          # what the forkserver preloads
+import extractor.warm                              # what the forkserver preloads
 from extractor.pipeline import extract_raw
 from extractor.read import read_file
 path = sys.argv[1]
@@ -318,7 +318,8 @@ print(json.dumps({"times": times, "imports": new}))
 
 def cold_start(path: str) -> dict:
     """First vs later files in a fresh process that has imported what the forkserver preloads
-    (``extractor.read``, ``extractor.pipeline``): what a replacement worker pays."""
+    (``extractor.warm``: the pipeline, the rules, one small extraction): what a replacement
+    worker pays."""
     cmd = [sys.executable, "-c", _COLD_CODE, path]
     if shutil.which("taskset"):
         cmd = ["taskset", "-c", str(min(os.sched_getaffinity(0))), *cmd]
@@ -483,7 +484,7 @@ def write_results(rows: list[dict], prof: dict | None, args) -> None:
         f"Machine: {corpus.machine()}.  `bench/ingest.py --sizes {' '.join(map(str, args.sizes))}`.",
         "Corpus: N distinct PDFs made from the 10 sample plans (`corpora/plans` + `../shared/seeds`), "
         "file i = copy i // 10 of plan i % 10 with its document number changed (DejaVuSans 11 pt, A4, "
-        "~90 characters a line, about 10 pages a file).",
+        f"~90 characters a line, about {sum(r['pages'] for r in rows) / sum(r['n'] for r in rows):.1f} pages a file).",
         "pdfplumber: `pdfplumber.open` + `page.extract_text()` for every page, one process, one CPU"
         + (f"; on the first {args.plumber_files} files when N is larger (same mix of plans)" if args.plumber_files else "")
         + ".  Ingest: wall clock of `kehoach ingest DIR --db FRESH.db --workers W -q` as a subprocess "
@@ -586,7 +587,7 @@ def write_results(rows: list[dict], prof: dict | None, args) -> None:
                 "",
                 f"Not in this profile but in every pooled run: a worker is replaced every {k} files "
                 f"(`max_tasks_per_child`), and a fresh process that has imported only what the forkserver "
-                f"preloads (`extractor.read`, `extractor.pipeline`) takes {cold['first']:.2f} s for its first "
+                f"preloads (`extractor.warm`) takes {cold['first']:.2f} s for its first "
                 f"file against {cold['warm']:.3f} s warm: **+{cold['extra']:.2f} s per worker, "
                 f"≈ {cold['extra'] / k * 1000:.0f} ms per file** (lazy imports"
                 + (" of " + ", ".join(f"`{m}`" for m in cold["imports"]) if cold.get("imports") else "")

@@ -45,6 +45,12 @@ class LazyGroup(TyperGroup):
             )
         return _BUILT[name]
 
+    def resolve_command(self, ctx, args):
+        if args and _load(args[0]) is None:  # unknown: load every command, for "Did you mean …?"
+            for name in self.list_commands(ctx):
+                self.commands.setdefault(name, self.get_command(ctx, name))
+        return super().resolve_command(ctx, args)
+
 
 _BUILT: dict = {}
 _LOADED: dict = {}

@@ -13,6 +13,10 @@ def warm() -> None:
     from .rules import load_rules, rules_dir
     from .segment import _sent_tokenize
 
+    try:  # the text-layer PDF reader (imported on a worker's first PDF otherwise)
+        import pypdfium2  # noqa: F401
+    except ImportError:  # pragma: no cover
+        pass
     for path in rules_dir().glob("*.yml"):
         load_rules(path.stem)
     _sent_tokenize()("Khởi động. Sẵn sàng.")
