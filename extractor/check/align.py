@@ -219,14 +219,31 @@ def _status(text: str) -> tuple[Optional[str], Optional[str]]:
     return None, crit
 
 
+_SUBJECTS: tuple = (None, [])
+
+
+def _subjects() -> list[tuple[str, "regex.Pattern"]]:
+    """(key, compiled pattern) of the lexicon's subjects (compiled once per lexicon)."""
+    global _SUBJECTS
+    subs = _cfg().get("subjects") or []
+    if _SUBJECTS[0] is not subs:
+        _SUBJECTS = (subs, [(s["key"], rx(s["pattern"])) for s in subs])
+    return _SUBJECTS[1]
+
+
 def _subject_in(text: str, nearest_end: bool) -> tuple[Optional[str], int]:
     """The subject whose match is nearest the figure: (key, distance)."""
     best, dist = None, 10**9
-    for s in _cfg().get("subjects") or []:
-        for m in rx(s["pattern"]).finditer(text):
-            d = len(text) - m.end() if nearest_end else m.start()
-            if d < dist:
-                best, dist = s["key"], d
+    n = len(text)
+    for key, pat in _subjects():
+        if nearest_end:
+            for m in pat.finditer(text):
+                if n - m.end() < dist:
+                    best, dist = key, n - m.end()
+        else:
+            m = pat.search(text)  # the first match is the nearest to the start
+            if m is not None and m.start() < dist:
+                best, dist = key, m.start()
     return best, dist
 
 

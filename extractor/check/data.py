@@ -204,7 +204,10 @@ def load_documents(db) -> list[Doc]:
         return docs
     ids = list(by_id)
     marks = ",".join("?" * len(ids))
-    for r in db.query(f"SELECT * FROM records WHERE document_id IN ({marks}) ORDER BY document_id, start, id", ids):
+    # every column but the folded quote (for search only)
+    rcols = ", ".join(f"[{c}]" for c in db["records"].columns_dict if c != "quote_folded")
+    for r in db.query(f"SELECT {rcols} FROM records WHERE document_id IN ({marks}) ORDER BY document_id, start, id",
+                      ids):
         rec = _decode(r)
         doc = by_id[rec["document_id"]]
         if rec["type"] in ("target", "funding"):
@@ -212,7 +215,8 @@ def load_documents(db) -> list[Doc]:
         doc.records.append(rec)
     for c in db.query(f"SELECT * FROM citations WHERE document_id IN ({marks}) ORDER BY document_id, start, id", ids):
         by_id[c["document_id"]].citations.append(dict(c))
-    for s in db.query(f"SELECT * FROM sections WHERE document_id IN ({marks}) ORDER BY document_id, start, level", ids):
+    for s in db.query("SELECT document_id, label, title, start, [end], level, marker FROM sections "
+                      f"WHERE document_id IN ({marks}) ORDER BY document_id, start, level", ids):
         by_id[s["document_id"]].sections.append(
             {k: s[k] for k in ("label", "title", "start", "end", "level", "marker")}
         )

@@ -108,6 +108,10 @@ _CUES = {"dat", "con", "giam", "tang", "duy", "giu", "it", "toi", "tren", "duoi"
          "xuong", "o", "khoang", "gap", "bao", "phan", "la", "chiem", "muc"}
 
 
+_LETTER = regex.compile(r"\p{L}")
+_TAIL = regex.compile(r"\s*(trở\s+lên|trở\s+xuống)")
+
+
 def written(doc: Doc, rec: dict) -> str:
     """The figure as the text words it: the words before it in its clause from the first
     wording cue among the last five (``còn``, ``đạt``, ``ít nhất`` ...), the
@@ -131,9 +135,9 @@ def written(doc: Doc, rec: dict) -> str:
     words = head.split()[-5:]
     cue = next((i for i, w in enumerate(words) if fold_word(w.strip(",.;")) in _CUES), None)
     words = words[cue:] if cue is not None else words[-3:]
-    while words and not regex.search(r"\p{L}", words[0]):
+    while words and not _LETTER.search(words[0]):
         words = words[1:]
-    tail = regex.match(r"\s*(trở\s+lên|trở\s+xuống)", t[ve:ve + 16])
+    tail = _TAIL.match(t[ve:ve + 16])
     out = " ".join(words + [t[vs:ve]]) + (" " + " ".join(tail.group(1).split()) if tail else "")
     return " ".join(out.split()).strip(" ,.;")
 

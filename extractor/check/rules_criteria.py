@@ -15,12 +15,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import regex
 
 from ..assemble.criteria import criteria_sets, name_matches, set_in
 from ..fold import fold
 from ..normalise import canonical
-from .config import rx, section, set_label
+from .config import fold_word, rx, section, set_label
 from .data import Doc
 from .flags import Flag, Passage
 
@@ -55,7 +57,7 @@ def _mentions(doc: Doc) -> list[dict]:
             num = str(cn.get("number") or "")
             if not num or "." in num or not cn.get("name"):
                 continue
-            if regex.search(r"\d|tiêu\s+chí|chỉ\s+tiêu", canonical(cn["name"]), regex.I):
+            if _NOT_NAME.search(canonical(cn["name"])):
                 continue  # not a name: the passage was cut at the wrong place
             out.append({"number": num.lstrip("0") or num, "name": cn["name"], "start": cn.get("start"),
                         "end": cn.get("end"), "sets": _sets(r), "from": "assignment"})
@@ -64,7 +66,7 @@ def _mentions(doc: Doc) -> list[dict]:
         s, e = m.start("name"), m.end("name")
         if any(x.get("start") is not None and x["start"] < e and s < (x.get("end") or s) for x in out):
             continue
-        if regex.search(r"\d|tiêu\s+chí|chỉ\s+tiêu", m.group("name"), regex.I):
+        if _NOT_NAME.search(m.group("name")):
             continue
         tail_end = e
         while tail_end < len(doc.canon) and doc.canon[tail_end] not in ",;.\n" and tail_end - e < 120:
@@ -106,11 +108,21 @@ def name_mismatches(doc: Doc) -> list[Flag]:
 # --------------------------------------------------------------------------- coverage
 
 
+_NOT_NAME = regex.compile(r"\d|tiêu\s+chí|chỉ\s+tiêu", regex.I)
+_CLAUSE_END = regex.compile(r"[;\n]|\.(?!\d)")
+_NON_WORD = regex.compile(r"[^\w]+")
+
+
+@functools.lru_cache(maxsize=256)
+def _number_rx(number: str) -> "regex.Pattern":
+    return regex.compile(r"(?<![\d.])%s(?![\d]|\.\d)" % regex.escape(number))
+
+
 def _cited_only(doc: Doc, rec: dict, number: str) -> bool:
     """Is ``number`` mentioned in this assignment only as the subject of a cited document?"""
     t = doc.text
     s0, e0 = rec.get("start") or 0, rec.get("end") or 0
-    occ = [m.start() for m in regex.finditer(r"(?<![\d.])%s(?![\d]|\.\d)" % regex.escape(number), t[s0:e0])]
+    occ = [m.start() for m in _number_rx(number).finditer(t[s0:e0])]
     if not occ:
         return False
     ends = [c.get("end") for c in doc.citations if isinstance(c.get("end"), int)]
@@ -120,13 +132,13 @@ def _cited_only(doc: Doc, rec: dict, number: str) -> bool:
         if not near:
             return False
         gap = t[max(near) : pos]
-        if regex.search(r"[;\n]|\.(?!\d)", gap):
+        if _CLAUSE_END.search(gap):
             return False
     return True
 
 
 def _agency_key(a: str) -> str:
-    return " ".join(regex.sub(r"[^\w]+", " ", fold(a or "")).split())
+    return " ".join(_NON_WORD.sub(" ", fold_word(a or "")).split())
 
 
 def _looked(doc: Doc, set_name: str) -> dict:
