@@ -7,6 +7,7 @@ funding ``parent`` as a record id), citations and sections.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Optional
@@ -111,8 +112,9 @@ class Doc:
         return s, e
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def number_key(number: Optional[str]) -> str:
-    """Matching form of a document number: accents, case and spaces ignored."""
+    """Matching form of a document number: accents, case and spaces ignored (cached)."""
     if not number:
         return ""
     n = normalise_number(number)
@@ -183,14 +185,19 @@ def _fallback_meta(doc: Doc) -> None:
                 doc.level = _UNIT_LEVEL.get(" ".join(m.group(1).lower().split()))
 
 
+_CURRENT = ("FROM documents d JOIN sources s ON s.id = d.source_id "
+            "WHERE COALESCE(d.superseded, 0) = 0 AND s.status = 'ok' AND s.superseded_by IS NULL")
+
+
+def count_documents(db) -> int:
+    """How many documents ``load_documents`` gives (for a progress bar)."""
+    return db.execute("SELECT count(*) " + _CURRENT).fetchone()[0]
+
+
 def load_documents(db) -> list[Doc]:
     """Every current document of the database, with records, citations and sections."""
     docs: list[Doc] = []
-    rows = db.query(
-        "SELECT d.*, s.name AS source_name FROM documents d JOIN sources s ON s.id = d.source_id "
-        "WHERE COALESCE(d.superseded, 0) = 0 AND s.status = 'ok' AND s.superseded_by IS NULL "
-        "ORDER BY s.name, d.part, d.id"
-    )
+    rows = db.query("SELECT d.*, s.name AS source_name " + _CURRENT + " ORDER BY s.name, d.part, d.id")
     for row in rows:
         doc = Doc(
             id=row["id"], source=row["source_name"], part=row["part"] or 1, text=row["text"] or "",

@@ -31,8 +31,16 @@ def check(
     err = Console(stderr=True)
     try:
         database = open_db(db, must_exist=True)
-        with delayed_progress("cross-checking plans", total=1 if no_store else 3, console=err) as step:
-            result = run(database)
+        from ..check.data import count_documents
+
+        total = count_documents(database) + (1 if no_store else 3)
+        with delayed_progress("cross-checking plans", total=total, console=err) as step:
+
+            def progress(total=None, advance=0):
+                for _ in range(advance):
+                    step()
+
+            result = run(database, progress=progress)
             step("storing links")
             stored = None
             if not no_store:
