@@ -65,7 +65,7 @@ def content_words(text: str) -> set[str]:
     stop word of ``indicators.context_stop``."""
     stop = _stop_set(section("indicators").get("context_stop"))
     out = set()
-    for x in _WORD.findall(text):
+    for x in set(_WORD.findall(text)):
         w = fold_word(x)
         if len(w) > 1 and not w.isdigit():
             out.add(w)
