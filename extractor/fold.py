@@ -18,8 +18,6 @@ general path (NFD, drop the marks, NFC).
 from __future__ import annotations
 
 import functools
-import re
-import sys
 import unicodedata
 
 _EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
@@ -28,15 +26,9 @@ _EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 _TABLE_RANGES = (range(0x00C0, 0x0250), range(0x0300, 0x0370), range(0x1E00, 0x1F00))
 
 
-@functools.lru_cache(maxsize=1)
-def _marks() -> re.Pattern:
-    """Every combining mark (category Mn) in one character class (built once, on first use)."""
-    return re.compile("[" + "".join(chr(c) for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))) + "]")
-
-
 def _fold_general(s: str) -> str:
     decomposed = unicodedata.normalize("NFD", s.translate(_EXTRA))
-    stripped = _marks().sub("", decomposed)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))  # every combining mark
     return unicodedata.normalize("NFC", stripped).lower()
 
 
