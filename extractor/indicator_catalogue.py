@@ -150,9 +150,15 @@ class Catalogue:
         """An alias and its abbreviated forms ("bao hiem y te" -> "bhyt")."""
         out = [alias]
         for abbr, full in self.abbrev.items():
+            if abbr == full:
+                continue
+            rx = None
             for a in list(out):
-                if regex.search(r"(?<!\w)" + regex.escape(full) + r"(?!\w)", a) and abbr != full:
-                    out.append(regex.sub(r"(?<!\w)" + regex.escape(full) + r"(?!\w)", abbr, a))
+                if full not in a:
+                    continue  # the whole-word pattern cannot match: skip building it
+                rx = rx or regex.compile(r"(?<!\w)" + regex.escape(full) + r"(?!\w)")
+                if rx.search(a):
+                    out.append(rx.sub(abbr, a))
         return out
 
     def _indicator(self, raw: dict) -> Indicator:
