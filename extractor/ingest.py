@@ -92,6 +92,7 @@ class FileResult:
     documents: int = 0
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # some of the text came from OCR (a scanned page)
 
 
 @dataclass
@@ -338,7 +339,7 @@ class _Batch:
         info.update({k: result.get(k) for k in ("format", "encoding", "ocr", "pages", "warnings",
                                                 "seconds_read", "seconds_extract")})
         done = FileResult(str(path), "ok", None, None, len(result["docs"]), result.get("pages") or 0,
-                          list(result.get("warnings") or []))
+                          list(result.get("warnings") or []), bool(result.get("ocr")))
         try:
             done.source_id = store.store_documents(self.db, info, result["docs"])
         except Exception as exc:  # the transaction rolled back; record why

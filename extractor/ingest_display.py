@@ -45,6 +45,9 @@ def print_summary(summary: IngestSummary, console=None) -> None:
     counts.add_column("files", justify="right")
     counts.add_column("documents", justify="right")
     counts.add_row("ingested", str(len(summary.ingested)), str(sum(r.documents for r in summary.ingested)))
+    ocr = [r for r in summary.ingested if r.ocr]
+    if ocr:
+        counts.add_row("  of which read by OCR (scanned)", str(len(ocr)), str(sum(r.documents for r in ocr)))
     counts.add_row("unchanged", str(len(summary.unchanged)), "")
     if summary.skipped:
         counts.add_row("skipped", str(len(summary.skipped)), "", style="yellow")
@@ -69,6 +72,8 @@ def print_summary(summary: IngestSummary, console=None) -> None:
             table.add_row(str(shown), why(r))
         console.print(table)
 
+    listing("files read by OCR: check their figures (OCR can misread digits)", ocr,
+            lambda r: f"{r.pages} pages, {r.documents} documents")
     listing("failed files", summary.failed, lambda r: r.error or "")
     listing("skipped files", summary.skipped, lambda r: r.error or "")
     listing("files with no plan (stored; see sources.warnings)", summary.no_plan,

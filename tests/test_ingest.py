@@ -357,3 +357,20 @@ def test_kill_9_mid_batch_then_rerun_completes_without_duplicates(tmp_path, fake
     assert all(r["nrec"] == 2 and r["nsec"] == 1 for r in per_doc)
     assert db["records"].count == 2 * n_files
     assert db.execute("SELECT COUNT(*) FROM sources WHERE status = 'failed'").fetchone()[0] == 0
+
+
+def test_summary_marks_files_read_by_ocr():
+    from rich.console import Console
+
+    from extractor.ingest import FileResult, IngestSummary
+    from extractor.ingest_display import print_summary
+
+    summary = IngestSummary(results=[
+        FileResult("/inbox/scan_kh12.pdf", "ok", documents=1, pages=7, ocr=True),
+        FileResult("/inbox/kh45.docx", "ok", documents=1, pages=0),
+    ], seconds=1.0, files=2)
+    console = Console(record=True, width=120)
+    print_summary(summary, console=console)
+    out = console.export_text()
+    assert "of which read by OCR" in out
+    assert "scan_kh12.pdf" in out and "kh45.docx" not in out.split("files read by OCR")[1]
