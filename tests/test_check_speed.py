@@ -5,6 +5,7 @@ from one process."""
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 from pathlib import Path
 
@@ -136,3 +137,23 @@ def test_progress_counts_every_document(corpus_db):
 
     res = run(corpus_db, progress=progress, workers=1)
     assert seen["total"] == len(res.docs) == seen["done"]
+
+
+def test_cli_limit_cuts_printed_tables_only(corpus_db):
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    path = corpus_db.conn.execute("PRAGMA database_list").fetchone()[2]
+    runner = CliRunner()
+    full = runner.invoke(app, ["check", "--db", path, "--no-store", "--limit", "0"])
+    assert full.exit_code == 0, full.output
+    assert "more rows not printed" not in full.stdout
+    default = runner.invoke(app, ["check", "--db", path, "--no-store"])
+    assert default.stdout == full.stdout  # a small database prints everything by default
+    cut = runner.invoke(app, ["check", "--db", path, "--no-store", "--limit", "2"])
+    assert cut.exit_code == 0 and cut.stdout.count("more rows not printed") == 3
+    n_docs = len(flags_json(run(corpus_db))["links"])
+    assert f"{n_docs - 2} more rows" in cut.stdout.replace("\n", " ")
+    data = runner.invoke(app, ["check", "--db", path, "--no-store", "--json", "--limit", "2"])
+    assert len(json.loads(data.stdout)["links"]) == n_docs  # --json keeps every row
