@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+import regex
+
 from ..fold import fold
 from .config import content_words, rx, section
 from .data import Doc
@@ -219,23 +221,35 @@ def _status(text: str) -> tuple[Optional[str], Optional[str]]:
     return None, crit
 
 
-_SUBJECTS: tuple = (None, [])
+_SUBJECTS: tuple = (None, [], None)
+_UNSAFE = regex.compile(r"\(\?[aiLmsuxVwfbre-]|\\\d|\(\?P?[<=]")  # inline flags, back-references, names
 
 
-def _subjects() -> list[tuple[str, "regex.Pattern"]]:
-    """(key, compiled pattern) of the lexicon's subjects (compiled once per lexicon)."""
+def _subjects() -> tuple[list[tuple[str, "regex.Pattern"]], Optional["regex.Pattern"]]:
+    """(key, compiled pattern) of the lexicon's subjects, and one pattern that matches
+    where any of them does (None when they cannot be joined); made once per lexicon."""
     global _SUBJECTS
     subs = _cfg().get("subjects") or []
     if _SUBJECTS[0] is not subs:
-        _SUBJECTS = (subs, [(s["key"], rx(s["pattern"])) for s in subs])
-    return _SUBJECTS[1]
+        pats = [(s["key"], rx(s["pattern"])) for s in subs]
+        anyof = None
+        if pats and not any(_UNSAFE.search(s["pattern"]) for s in subs):
+            try:
+                anyof = rx("|".join(f"(?:{s['pattern']})" for s in subs))
+            except regex.error:
+                anyof = None
+        _SUBJECTS = (subs, pats, anyof)
+    return _SUBJECTS[1], _SUBJECTS[2]
 
 
 def _subject_in(text: str, nearest_end: bool) -> tuple[Optional[str], int]:
     """The subject whose match is nearest the figure: (key, distance)."""
     best, dist = None, 10**9
     n = len(text)
-    for key, pat in _subjects():
+    pats, anyof = _subjects()
+    if anyof is not None and anyof.search(text) is None:
+        return best, dist  # no subject anywhere in the window
+    for key, pat in pats:
         if nearest_end:
             for m in pat.finditer(text):
                 if n - m.end() < dist:

@@ -158,7 +158,7 @@ def per_document(docs: list[Doc], links: dict[int, Link], kids_of: dict[int, lis
             return _share(list(range(len(docs))), progress)
         # warm the catalogue and the compiled patterns here once, for every worker to inherit
         doc_flags(docs[0], links.get(docs[0].id))
-        shares = deal(families(docs, links), n * 4)
+        shares = deal(families(docs, links), n * 16)  # small shares: no worker waits long at the end
         by_id = {d.id: d for d in docs}
         per_doc: dict[int, list] = {}
         per_parent: dict[int, tuple] = {}

@@ -78,6 +78,22 @@ def _mentions(doc: Doc) -> list[dict]:
     return out
 
 
+_NAMES: tuple = (None, {})
+
+
+def _name_matches(set_name: str, number: str, written: str) -> bool | None:
+    """``name_matches``, remembered while the criteria rules stay the same."""
+    global _NAMES
+    sets = criteria_sets()
+    if _NAMES[0] is not sets:
+        _NAMES = (sets, {})
+    memo = _NAMES[1]
+    k = (set_name, number, written)
+    if k not in memo:
+        memo[k] = name_matches(set_name, number, written)
+    return memo[k]
+
+
 def name_mismatches(doc: Doc) -> list[Flag]:
     out: list[Flag] = []
     seen: set[tuple] = set()
@@ -87,7 +103,7 @@ def name_mismatches(doc: Doc) -> list[Flag]:
         if not strict:
             # no set named: wrong only if wrong in every set a plan speaks of
             sets = ["xa_ntm", "xa_ntm_nang_cao", "huyen_ntm"]
-        results = [name_matches(s, x["number"], x["name"]) for s in sets]
+        results = [_name_matches(s, x["number"], x["name"]) for s in sets]
         known = [r for r in results if r is not None]
         if not known or any(known):
             continue
