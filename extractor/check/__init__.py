@@ -65,13 +65,13 @@ def _run(db, progress, workers) -> CheckResult:
     if progress:
         progress(total=len(docs))
     kids_of = children_of(links) if section("aggregate").get("enabled", True) else {}
-    per_doc, per_parent = per_document(docs, links, kids_of,
-                                       (lambda k: progress(advance=k)) if progress else None, workers)
+    per_doc, per_parent, across = per_document(
+        docs, links, kids_of, (lambda k: progress(advance=k)) if progress else None, workers,
+        meanwhile=lambda: citation_conflicts(docs) + unresolved_flags(links))
     flags: list[Flag] = []
     for d in docs:
         flags += per_doc.get(d.id, [])
-    flags += citation_conflicts(docs)
-    flags += unresolved_flags(links)
+    flags += across
     aggs: list[dict] = []
     for pid in kids_of:
         reports, agg_flags = per_parent.get(pid, ([], []))

@@ -323,18 +323,21 @@ def _manual_links(db, docs: list[Doc]) -> dict[int, int]:
 def store_links(db, links: dict[int, Link]) -> None:
     """Write ``documents.parent_id``/``parent_by`` (manual links are left as they are)."""
     with write_transaction(db):  # BEGIN IMMEDIATE: waits for other writers
+        stored = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, parent_id, parent_by FROM documents")}
+        changes = []
         for cid, link in links.items():
-            row = db.execute("SELECT parent_id, parent_by FROM documents WHERE id = ?", [cid]).fetchone()
+            row = stored.get(cid)
             if row is None:
                 continue
             if row[1] == "manual":
                 continue
             if link.by == "manual":
-                db["documents"].update(cid, {"parent_id": link.parent.id, "parent_by": "manual"})
+                changes.append((link.parent.id, "manual", cid))
                 continue
             new = (link.parent.id if link.parent else None, link.by)
             if (row[0], row[1]) != new:
-                db["documents"].update(cid, {"parent_id": new[0], "parent_by": new[1]})
+                changes.append((new[0], new[1], cid))
+        db.conn.executemany("UPDATE documents SET parent_id = ?, parent_by = ? WHERE id = ?", changes)
 
 
 def set_manual_link(db, child_key: str, parent_key: Optional[str]) -> tuple[dict, Optional[dict]]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from .data import Doc
 from .flags import Flag, Passage
@@ -148,14 +148,16 @@ def _share_in_worker(idx: list[int]):
 
 
 def per_document(docs: list[Doc], links: dict[int, Link], kids_of: dict[int, list[Doc]],
-                 progress: Progress = None, workers: Optional[int] = None) -> tuple[dict[int, list], dict[int, tuple]]:
+                 progress: Progress = None, workers: Optional[int] = None,
+                 meanwhile: Optional[Callable[[], Any]] = None) -> tuple[dict[int, list], dict[int, tuple], Any]:
     """Findings per document id and (reports, findings) per parent id, in one process or
-    ``workers`` forked ones."""
+    ``workers`` forked ones; and what ``meanwhile()`` gives (run here while the workers work)."""
     n = workers if workers is not None else workers_for(len(docs))
     _STATE.update(docs=docs, links=links, kids_of=kids_of, dry=n > 1)
     try:
         if n <= 1:
-            return _share(list(range(len(docs))), progress)
+            per_doc, per_parent = _share(list(range(len(docs))), progress)
+            return per_doc, per_parent, meanwhile() if meanwhile else None
         # warm the catalogue and the compiled patterns here once, for every worker to inherit
         doc_flags(docs[0], links.get(docs[0].id))
         shares = deal(families(docs, links), n * 16)  # small shares: no worker waits long at the end
@@ -164,13 +166,15 @@ def per_document(docs: list[Doc], links: dict[int, Link], kids_of: dict[int, lis
         per_parent: dict[int, tuple] = {}
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(n) as pool:
-            for (pd, pp), share in zip(pool.imap(_share_in_worker, shares), shares):
+            results = pool.imap(_share_in_worker, shares)
+            other = meanwhile() if meanwhile else None
+            for (pd, pp), share in zip(results, shares):
                 for k, v in pd.items():
                     per_doc[k] = [_wet(t, by_id) for t in v]
                 for k, (reports, fl) in pp.items():
                     per_parent[k] = (reports, [_wet(t, by_id) for t in fl])
                 if progress:
                     progress(len(share))
-        return per_doc, per_parent
+        return per_doc, per_parent, other
     finally:
         _STATE.clear()
