@@ -44,30 +44,39 @@ class CheckResult:
     aggregates: list[dict] = field(default_factory=list)
 
 
-def run(db, progress=None, workers=None) -> CheckResult:
+def run(db, progress=None, workers=None, keep_records: bool = True) -> CheckResult:
     """Resolve parents and run every rule over the database's current documents.
 
     ``progress(total=None, advance=0)`` is told the number of documents, then each
     one done; ``workers``: processes for the per-document rules (default: see
-    ``check.parallel``; the findings are the same)."""
+    ``check.parallel``; the findings are the same).  With workers the records are read
+    by the workers; ``keep_records=False`` leaves them out of ``CheckResult.docs``
+    (nothing after the findings needs them) instead of reading them here as well."""
     with pinned():
-        return _run(db, progress, workers)
+        return _run(db, progress, workers, keep_records)
 
 
-def _run(db, progress, workers) -> CheckResult:
+def _run(db, progress, workers, keep_records: bool) -> CheckResult:
     from .aggregate import children_of
     from .config import section
-    from .parallel import per_document
+    from .data import fill_records
+    from .parallel import db_path, per_document, workers_for
     from .rules_citations import citation_conflicts
 
-    docs = load_documents(db)
+    docs = load_documents(db, with_records=False)
     links = resolve(docs, db)
+    n = workers if workers is not None else workers_for(len(docs))
+    path = db_path(db) if n > 1 else None
+    if path is None:
+        fill_records(db, docs)
     if progress:
         progress(total=len(docs))
     kids_of = children_of(links) if section("aggregate").get("enabled", True) else {}
     per_doc, per_parent, across = per_document(
-        docs, links, kids_of, (lambda k: progress(advance=k)) if progress else None, workers,
-        meanwhile=lambda: citation_conflicts(docs) + unresolved_flags(links))
+        docs, links, kids_of, (lambda k: progress(advance=k)) if progress else None, n,
+        meanwhile=lambda: citation_conflicts(docs) + unresolved_flags(links), db_path=path)
+    if path is not None and keep_records:
+        fill_records(db, docs)
     flags: list[Flag] = []
     for d in docs:
         flags += per_doc.get(d.id, [])

@@ -194,8 +194,9 @@ def count_documents(db) -> int:
     return db.execute("SELECT count(*) " + _CURRENT).fetchone()[0]
 
 
-def load_documents(db) -> list[Doc]:
-    """Every current document of the database, with records, citations and sections."""
+def load_documents(db, with_records: bool = True) -> list[Doc]:
+    """Every current document of the database, with citations and (``with_records``)
+    records and sections."""
     docs: list[Doc] = []
     rows = db.query("SELECT d.*, s.name AS source_name " + _CURRENT + " ORDER BY s.name, d.part, d.id")
     for row in rows:
@@ -209,24 +210,11 @@ def load_documents(db) -> list[Doc]:
     by_id = {d.id: d for d in docs}
     if not by_id:
         return docs
-    ids = list(by_id)
-    marks = ",".join("?" * len(ids))
-    # every column but the folded quote (for search only)
-    rcols = ", ".join(f"[{c}]" for c in db["records"].columns_dict if c != "quote_folded")
-    for r in db.query(f"SELECT {rcols} FROM records WHERE document_id IN ({marks}) ORDER BY document_id, start, id",
-                      ids):
-        rec = _decode(r)
-        doc = by_id[rec["document_id"]]
-        if rec["type"] in ("target", "funding"):
-            _value_offsets(doc, rec)
-        doc.records.append(rec)
-    for c in db.query(f"SELECT * FROM citations WHERE document_id IN ({marks}) ORDER BY document_id, start, id", ids):
+    for c in _by_documents(db, "SELECT * FROM citations WHERE document_id IN ({marks}) "
+                               "ORDER BY document_id, start, id", list(by_id)):
         by_id[c["document_id"]].citations.append(dict(c))
-    for s in db.query("SELECT document_id, label, title, start, [end], level, marker FROM sections "
-                      f"WHERE document_id IN ({marks}) ORDER BY document_id, start, level", ids):
-        by_id[s["document_id"]].sections.append(
-            {k: s[k] for k in ("label", "title", "start", "end", "level", "marker")}
-        )
+    if with_records:
+        fill_records(db, docs)
     for doc in docs:
         if not doc.citations and doc.text:
             # the database holds no citations for this document: read them from its text
@@ -235,3 +223,33 @@ def load_documents(db) -> list[Doc]:
             ]
         _fallback_meta(doc)
     return docs
+
+
+def _by_documents(db, sql: str, ids: list[int], size: int = 900):
+    """Rows of ``sql`` (``IN ({marks})``) for ``ids``, a few hundred ids a query
+    (SQLite limits the number of parameters)."""
+    for i in range(0, len(ids), size):
+        chunk = ids[i:i + size]
+        yield from db.query(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+
+def fill_records(db, docs: list[Doc]) -> None:
+    """Load the records and sections of ``docs`` (JSON columns decoded, ``extra`` merged)."""
+    by_id = {d.id: d for d in docs}
+    ids = list(by_id)
+    for d in docs:
+        d.records, d.sections = [], []
+    # every column but the folded quote (for search only)
+    rcols = ", ".join(f"[{c}]" for c in db["records"].columns_dict if c != "quote_folded")
+    sql = f"SELECT {rcols} FROM records WHERE document_id IN ({{marks}}) ORDER BY document_id, start, id"
+    for r in _by_documents(db, sql, ids):
+        rec = _decode(r)
+        doc = by_id[rec["document_id"]]
+        if rec["type"] in ("target", "funding"):
+            _value_offsets(doc, rec)
+        doc.records.append(rec)
+    for s in _by_documents(db, "SELECT document_id, label, title, start, [end], level, marker FROM sections "
+                               "WHERE document_id IN ({marks}) ORDER BY document_id, start, level", ids):
+        by_id[s["document_id"]].sections.append(
+            {k: s[k] for k in ("label", "title", "start", "end", "level", "marker")}
+        )

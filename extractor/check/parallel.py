@@ -143,23 +143,65 @@ def _share(idx: list[int], progress: Progress = None) -> tuple[dict[int, list], 
 def _share_in_worker(idx: list[int]):
     from .config import pinned
 
+    path = _STATE.get("db_path")
+    if path:
+        from .data import fill_records
+
+        ro = _open_ro(path)
+        try:
+            fill_records(ro, [_STATE["docs"][i] for i in idx])
+        finally:
+            ro.conn.close()
     with pinned():
         return _share(idx)
 
 
+def _open_ro(path: str):
+    import sqlite3
+
+    import sqlite_utils
+
+    return sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+
+
+def db_path(db) -> Optional[str]:
+    """The file of a database, for workers to read it themselves (None: in memory)."""
+    try:
+        row = db.execute("PRAGMA database_list").fetchone()
+    except Exception:  # noqa: BLE001 - any failure: the records are read here
+        return None
+    path = row[2] if row else ""
+    return path if path and os.path.isfile(path) else None
+
+
 def per_document(docs: list[Doc], links: dict[int, Link], kids_of: dict[int, list[Doc]],
                  progress: Progress = None, workers: Optional[int] = None,
-                 meanwhile: Optional[Callable[[], Any]] = None) -> tuple[dict[int, list], dict[int, tuple], Any]:
+                 meanwhile: Optional[Callable[[], Any]] = None,
+                 db_path: Optional[str] = None) -> tuple[dict[int, list], dict[int, tuple], Any]:
     """Findings per document id and (reports, findings) per parent id, in one process or
-    ``workers`` forked ones; and what ``meanwhile()`` gives (run here while the workers work)."""
+    ``workers`` forked ones; and what ``meanwhile()`` gives (run here while the workers work).
+    With ``db_path`` each worker reads the records and sections of its documents from
+    that file (they are not loaded here)."""
     n = workers if workers is not None else workers_for(len(docs))
-    _STATE.update(docs=docs, links=links, kids_of=kids_of, dry=n > 1)
+    _STATE.update(docs=docs, links=links, kids_of=kids_of, dry=n > 1, db_path=db_path if n > 1 else None)
     try:
         if n <= 1:
             per_doc, per_parent = _share(list(range(len(docs))), progress)
             return per_doc, per_parent, meanwhile() if meanwhile else None
         # warm the catalogue and the compiled patterns here once, for every worker to inherit
-        doc_flags(docs[0], links.get(docs[0].id))
+        warm = docs[0]
+        if db_path:  # a throw-away copy with its records
+            import copy
+
+            from .data import fill_records
+
+            warm = copy.copy(warm)
+            ro = _open_ro(db_path)
+            try:
+                fill_records(ro, [warm])
+            finally:
+                ro.conn.close()
+        doc_flags(warm, None)  # no parent: the parent's figures need its records
         shares = deal(families(docs, links), n * 16)  # small shares: no worker waits long at the end
         by_id = {d.id: d for d in docs}
         per_doc: dict[int, list] = {}

@@ -42,7 +42,7 @@ def check(
                 for _ in range(advance):
                     step()
 
-            result = run(database, progress=progress)
+            result = run(database, progress=progress, keep_records=False)
             step("storing links")
             stored = None
             if not no_store:
