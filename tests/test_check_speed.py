@@ -157,3 +157,24 @@ def test_cli_limit_cuts_printed_tables_only(corpus_db):
     assert f"{n_docs - 2} more rows" in cut.stdout.replace("\n", " ")
     data = runner.invoke(app, ["check", "--db", path, "--no-store", "--json", "--limit", "2"])
     assert len(json.loads(data.stdout)["links"]) == n_docs  # --json keeps every row
+
+
+def test_documents_read_a_few_ids_at_a_time(corpus_db):
+    from extractor.check.data import _by_documents, load_documents
+
+    docs = load_documents(corpus_db)
+    ids = [d.id for d in docs]
+    sql = "SELECT id, document_id, type FROM records WHERE document_id IN ({marks}) ORDER BY document_id, start, id"
+    assert list(_by_documents(corpus_db, sql, ids, size=2)) == list(_by_documents(corpus_db, sql, ids))
+    assert sum(len(d.records) for d in docs) == corpus_db.execute("SELECT count(*) FROM records").fetchone()[0]
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no fork here")
+def test_workers_read_records_themselves_and_the_result_keeps_them(corpus_db):
+    one = run(corpus_db, workers=1)
+    two = run(corpus_db, workers=2)
+    assert [d.records for d in one.docs] == [d.records for d in two.docs]
+    assert [d.sections for d in one.docs] == [d.sections for d in two.docs]
+    lean = run(corpus_db, workers=2, keep_records=False)
+    assert [f.id for f in lean.flags] == [f.id for f in one.flags]
+    assert not any(d.records for d in lean.docs)
