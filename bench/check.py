@@ -161,14 +161,17 @@ def fresh_copy(n: int) -> Path:
     return dst
 
 
-def time_check(n: int, repeat: int, before: Path | None = None) -> dict:
+def time_check(n: int, repeat: int, before: Path | None = None, workers: int | None = None) -> dict:
     """``kehoach check`` on a fresh copy of N's database, ``repeat`` times; with
-    ``before``, the code in that folder (``PYTHONPATH``) instead of the project's."""
+    ``before``, the code in that folder (``PYTHONPATH``) instead of the project's; with
+    ``workers``, that many check workers (``KEHOACH_CHECK_WORKERS``)."""
     import resource
 
     env = dict(os.environ)
     if before is not None:
         env["PYTHONPATH"] = str(before)
+    if workers is not None:
+        env["KEHOACH_CHECK_WORKERS"] = str(workers)
     runs, cpu = [], []
     for _ in range(repeat):
         db = fresh_copy(n)
@@ -234,12 +237,12 @@ def profile(n: int, top: int = 30) -> str:
     return f"check.run on N = {n}: {time.perf_counter() - t0:.1f} s profiled, {len(res.flags)} flags\n" + buf.getvalue()
 
 
-def _before(r: dict) -> str:
-    b = r.get("before")
+def _before(r: dict, which: str = "before") -> str:
+    b = r.get(which)
     if not b:
         return "n/a"
     same = "" if b["flags"] == r["flags"] and b["linked"] == r["linked"] else " (other findings!)"
-    return f"{b['seconds']:.2f} ({b['cpu_seconds']:.2f}){same}"
+    return f"{b['seconds']:.2f}" + (f" ({b['cpu_seconds']:.2f})" if which == "before" else "") + same
 
 
 def write_results(rows: list[dict], built: dict[int, dict], args) -> None:
@@ -254,14 +257,14 @@ def write_results(rows: list[dict], built: dict[int, dict], args) -> None:
         f"linking, every rule, storing links and findings), median of {args.repeat}.",
         "",
         "| N files | documents | linked to a parent | findings | seconds (wall) | CPU seconds | seconds per 1 000 files "
-        "| vs. previous N | before: seconds (CPU) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| vs. previous N | one process: seconds | before: seconds (CPU) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     prev = None
     for r in rows:
         ratio = f"{r['seconds'] / prev['seconds']:.2f}x for {r['n'] / prev['n']:.0f}x files" if prev else ""
         lines.append(f"| {r['n']} | {built[r['n']]['documents']} | {r['linked']} | {r['flags']} | "
-                     f"{r['seconds']:.2f} | {r['cpu_seconds']:.2f} | {1000 * r['seconds'] / r['n']:.2f} | {ratio} | {_before(r)} |")
+                     f"{r['seconds']:.2f} | {r['cpu_seconds']:.2f} | {1000 * r['seconds'] / r['n']:.2f} | {ratio} | {_before(r, 'one_process')} | {_before(r)} |")
         prev = r
     by = {r["n"]: r for r in rows}
     notes = []
@@ -272,8 +275,10 @@ def write_results(rows: list[dict], built: dict[int, dict], args) -> None:
         q = by[4000]["seconds"] / by[2000]["seconds"]
         notes.append(f"4 000 in {q:.2f}x the time of 2 000 (goal <= 2x: {'met' if q <= 2 else 'NOT met'})")
     if args.before:
-        notes.append(f"\"before\": the same command with `PYTHONPATH={args.before}` (the check modules as they "
-                     f"were before this work, everything else as now), {args.before_repeat} run(s) each")
+        notes.append(f"\"before\": the same command with `PYTHONPATH={args.before}` (a copy of the tree with "
+                     f"`extractor/check/*` and `extractor/commands/check.py` as they were before this work, "
+                     f"commit 2998327), {args.before_repeat} run(s) each; \"one process\": "
+                     f"`KEHOACH_CHECK_WORKERS=1`, one run; the findings are the same in every column")
     lines += ["", "**Reading.** " + "; ".join(notes) + (".  " if notes else "") +
               "The per-document rules and aggregates run in forked workers (2 here: one per CPU above 300 "
               "documents each; CPU seconds count every process), families (a plan with all plans linked below "
@@ -291,6 +296,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="ingest workers (building the databases)")
     ap.add_argument("--before", type=Path, help="a folder with older code (extractor/ and rules/) to time beside")
     ap.add_argument("--before-repeat", type=int, default=1)
+    ap.add_argument("--one-process", action="store_true", help="also time KEHOACH_CHECK_WORKERS=1 (one run)")
     ap.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
     ap.add_argument("--profile", action="store_true", help="cProfile check.run on the smallest N, no timing")
     ap.add_argument("--dump", type=Path, help="write links and findings of the smallest N to this file, no timing")
@@ -307,6 +313,10 @@ def main(argv=None) -> int:
         r = time_check(n, args.repeat)
         log(f"N = {n}: {r['seconds']:.2f} s (runs {', '.join(f'{x:.2f}' for x in r['runs'])}; CPU {r['cpu_seconds']:.2f} s), "
             f"{r['flags']} findings, {r['linked']} linked")
+        if args.one_process:
+            o = time_check(n, 1, workers=1)
+            r["one_process"] = o
+            log(f"  one process: {o['seconds']:.2f} s (CPU {o['cpu_seconds']:.2f} s), {o['flags']} findings")
         if args.before:
             b = time_check(n, args.before_repeat, args.before)
             r["before"] = b

@@ -127,18 +127,7 @@ def resolve(docs: list[Doc], db=None) -> dict[int, Link]:
     for d in docs:
         if d.number:
             by_number.setdefault(number_key(d.number), []).append(d)
-    # an attachment without a number takes the number its cover sends it with
-    by_part = {(x.source_id, x.part): x for x in docs}
-    for d in docs:
-        if d.number:
-            continue
-        cover = by_part.get((d.source_id, d.part - 1))
-        if cover:
-            att = [c for c in cover.citations if c.get("relation") == "attached" and c.get("number")]
-            if att:
-                d.number = att[0]["number"]
-                d.date = d.date or att[0].get("date")
-                by_number.setdefault(number_key(d.number), []).append(d)
+    _attachment_numbers(docs, by_number)
     manual = _manual_links(db, docs) if db is not None else {}
     numbered = _NumberIndex(by_number)
     places = _place_index(docs)
@@ -253,6 +242,21 @@ def _place_index(docs: list[Doc]) -> dict[str, dict[str, list[Doc]]]:
         if place:
             out.setdefault(x.level, {}).setdefault(fold_word(place), []).append(x)
     return out
+
+
+def _attachment_numbers(docs: list[Doc], by_number: dict[str, list[Doc]]) -> None:
+    """An attachment without a number takes the number its cover sends it with."""
+    by_part = {(x.source_id, x.part): x for x in docs}
+    for d in docs:
+        if d.number:
+            continue
+        cover = by_part.get((d.source_id, d.part - 1))
+        if cover:
+            att = [c for c in cover.citations if c.get("relation") == "attached" and c.get("number")]
+            if att:
+                d.number = att[0]["number"]
+                d.date = d.date or att[0].get("date")
+                by_number.setdefault(number_key(d.number), []).append(d)
 
 
 def _by_place(child: Doc, c: dict, places: dict[str, dict[str, list[Doc]]]) -> Optional[Doc]:
