@@ -178,3 +178,14 @@ def test_workers_read_records_themselves_and_the_result_keeps_them(corpus_db):
     lean = run(corpus_db, workers=2, keep_records=False)
     assert [f.id for f in lean.flags] == [f.id for f in one.flags]
     assert not any(d.records for d in lean.docs)
+
+
+def test_workers_on_an_empty_or_tiny_database(tmp_path, corpus_db):
+    empty = store.open_db(tmp_path / "empty.db")
+    res = run(empty, workers=2)
+    assert res.docs == [] and res.flags == [] and res.links == {}
+    one_doc = store.open_db(tmp_path / "one.db")
+    p = sorted(PLANS.glob("*.txt"))[0]
+    store.store_documents(one_doc, {"path": str(p), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()},
+                          extract_path(p))
+    assert [f.id for f in run(one_doc, workers=4).flags] == [f.id for f in run(one_doc, workers=1).flags]

@@ -65,7 +65,7 @@ def _run(db, progress, workers, keep_records: bool) -> CheckResult:
 
     docs = load_documents(db, with_records=False)
     links = resolve(docs, db)
-    n = workers if workers is not None else workers_for(len(docs))
+    n = min(workers if workers is not None else workers_for(len(docs)), len(docs))
     path = db_path(db) if n > 1 else None
     if path is None:
         fill_records(db, docs)

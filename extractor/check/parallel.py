@@ -183,6 +183,7 @@ def per_document(docs: list[Doc], links: dict[int, Link], kids_of: dict[int, lis
     With ``db_path`` each worker reads the records and sections of its documents from
     that file (they are not loaded here)."""
     n = workers if workers is not None else workers_for(len(docs))
+    n = min(n, len(docs)) or 1
     _STATE.update(docs=docs, links=links, kids_of=kids_of, dry=n > 1, db_path=db_path if n > 1 else None)
     try:
         if n <= 1:
