@@ -256,7 +256,7 @@ def write_results(rows: list[dict], built: dict[int, dict], args) -> None:
         "`kehoach check --db COPY` as a subprocess on a fresh copy of the database (whole command: start-up, "
         f"linking, every rule, storing links and findings), median of {args.repeat}.",
         "",
-        "| N files | documents | linked to a parent | findings | seconds (wall) | CPU seconds | seconds per 1 000 files "
+        "| N files | document rows (superseded re-issues included) | linked to a parent | findings | seconds (wall) | CPU seconds | seconds per 1 000 files "
         "| vs. previous N | one process: seconds | before: seconds (CPU) |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
