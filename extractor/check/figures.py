@@ -19,6 +19,7 @@ import regex
 from .. import indicators as ind
 from ..fold import fold
 from ..normalise import canonical as canonical_text
+from ..recognise import open_paren_before
 from .config import cfg, fold_word, level_rank, rx, section
 from .data import Doc
 
@@ -143,16 +144,7 @@ def written(doc: Doc, rec: dict) -> str:
 
 
 def _inside_parens(t: str, lo: int, pos: int) -> bool:
-    depth = 0
-    for i in range(pos - 1, max(lo, pos - 300) - 1, -1):
-        c = t[i]
-        if c == ")":
-            depth += 1
-        elif c == "(":
-            if depth == 0:
-                return True
-            depth -= 1
-    return False
+    return open_paren_before(t, pos, max(lo, pos - 300)) is not None
 
 
 def _scope(doc: Doc, rec: dict) -> Optional[str]:
