@@ -1,7 +1,7 @@
 """Where the per-file work runs: the local process pool, or a Dask cluster.
 
     from extractor.executors import make_executor
-    with make_executor("dask://10.0.0.5:8786", settings=settings) as ex:
+    with make_executor("dask://scheduler-host:8786", settings=settings) as ex:
         summary = ingest_paths(["inbox/"], db="kh.db", settings=settings, executor=ex)
     print_worker_table(ex.stats)
 

@@ -150,7 +150,7 @@ def snapshot(db: Path) -> dict:
 
 def test_executor_spec_is_parsed_and_checked():
     assert parse_executor(None) == ("local", None)
-    assert parse_executor("dask://10.0.0.5:8786") == ("dask", "tcp://10.0.0.5:8786")
+    assert parse_executor("dask://scheduler-host:8786") == ("dask", "tcp://scheduler-host:8786")
     assert parse_executor("dask-local:3") == ("dask-local", 3)
     with pytest.raises(KehoachError, match="expected local"):
         parse_executor("spark://x:1")
