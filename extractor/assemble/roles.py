@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import rx as re
 
@@ -75,8 +76,19 @@ _PAREN_RE = re.compile(r"\([^()]*\)")
 PLANNING_TYPES = {"KẾ HOẠCH", "ĐỀ ÁN", "NGHỊ QUYẾT", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "QUYẾT ĐỊNH", "CHỈ THỊ", "PHƯƠNG ÁN"}
 
 
-def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list[tuple[int, int, str, str, bool, bool]]:
-    """Every role cue in ``can`` (canonical text): (start, end, role, name, strong, relative).
+class Hit(NamedTuple):
+    """One cue found in a sentence."""
+
+    start: int
+    end: int
+    role: str  # commitment | result
+    name: str  # what role_reason says
+    strong: bool = False
+    relative: bool = False
+
+
+def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list[Hit]:
+    """Every role cue in ``can`` (canonical text), in text order.
 
     A ``đến năm YYYY`` cue is a commitment when YYYY is not before the document's
     year (or the document is undated), and a result when it is.
@@ -92,33 +104,33 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list
                 if not doc_year or y == doc_year:
                     continue
                 if y < doc_year:
-                    hits.append((m.start(), m.end(), RESULT, f"năm {y} đã qua", False, False))
+                    hits.append(Hit(m.start(), m.end(), RESULT, f"năm {y} đã qua"))
                     continue
             if cue.future_year:
                 y = int(m.group("year"))
                 if doc_year and y < doc_year:
-                    hits.append((m.start(), m.end(), RESULT, f"năm {y} đã qua", False, False))
+                    hits.append(Hit(m.start(), m.end(), RESULT, f"năm {y} đã qua"))
                     continue
             if cue.past_period:
                 years = [int(y) for y in _YEAR_RE.findall(can[: m.start()])]
                 if years and (doc_year is None or years[-1] >= doc_year):
                     continue  # "năm 2025 ước đạt …" in a 2025 plan: an estimate of what is to come
-            hits.append((m.start(), m.end(), role, cue.name, cue.strong, cue.relative))
+            hits.append(Hit(m.start(), m.end(), role, cue.name, cue.strong, cue.relative))
     hits.sort()
     follows = {c.name for c in _rules()["cues"] if c.follows}
     if follows:
         kept = []
         for h in hits:
-            if h[3] in follows:
-                earlier = [k for k in kept if k[3] not in follows]
+            if h.name in follows:
+                earlier = [k for k in kept if k.name not in follows]
                 if not earlier:
                     continue  # alone it decides nothing
-                h = (h[0], h[1], earlier[-1][2], f"{h[3]} ({earlier[-1][3]})", h[4], h[5])
+                h = h._replace(role=earlier[-1].role, name=f"{h.name} ({earlier[-1].name})")
             kept.append(h)
         hits = kept
-    if any(h[2] == COMMITMENT for h in hits):
+    if any(h.role == COMMITMENT for h in hits):
         weak = {c.name for c in _rules()["cues"] if c.weak}
-        hits = [h for h in hits if h[3] not in weak]
+        hits = [h for h in hits if h.name not in weak]
     return hits
 
 
@@ -151,16 +163,16 @@ def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | No
     ``strong_only`` (inside a results section): a commitment needs a strong cue.
     """
     if strong_only:
-        hits = [h for h in hits if h[2] == RESULT or h[4]]
-    before = [h for h in hits if h[0] < pos]
+        hits = [h for h in hits if h.role == RESULT or h.strong]
+    before = [h for h in hits if h.start < pos]
     if before:
-        h = max(before, key=lambda h: h[1])
-        return Role(h[2], h[3])
+        h = max(before, key=lambda h: h.end)
+        return Role(h.role, h.name)
     after = hits
     if can is not None:  # "02 xã (Lê Lai, Đức Long) đã được công nhận": describes what is counted
-        after = [h for h in hits if not (h[5] and re.fullmatch(r"[^,;]*", _PAREN_RE.sub("", can[pos:h[0]])))]
-    kinds = {h[2] for h in after}
+        after = [h for h in hits if not (h.relative and re.fullmatch(r"[^,;]*", _PAREN_RE.sub("", can[pos:h.start])))]
+    kinds = {h.role for h in after}
     if len(kinds) == 1:
         h = after[0]
-        return Role(h[2], f"{h[3]} (cùng câu / same sentence)")
+        return Role(h.role, f"{h.name} (cùng câu / same sentence)")
     return None
