@@ -19,11 +19,11 @@ import regex
 
 from ..fold import fold
 from .config import content_words, rx, section
-from .data import Doc
+from .data import Doc, FigureValues
 
 
 @dataclass
-class Ind:
+class Ind(FigureValues):
     """One target, analysed."""
 
     doc: Doc
@@ -46,15 +46,6 @@ class Ind:
     @property
     def year(self) -> Optional[int]:
         return self.rec.get("year")
-
-    @property
-    def value(self) -> float:
-        return float(self.rec.get("value") or 0.0)
-
-    @property
-    def value_max(self) -> Optional[float]:
-        v = self.rec.get("value_max")
-        return None if v is None else float(v)
 
     @property
     def comparator(self) -> Optional[str]:

@@ -21,6 +21,21 @@ from ..normalise import canonical
 _JSON = {"fraction", "criteria", "also_sets", "extra", "provenance"}
 
 
+class FigureValues:
+    """The figure of a target record (``self.rec``), read the same way by every check."""
+
+    rec: dict
+
+    @property
+    def value(self) -> float:
+        return float(self.rec.get("value") or 0.0)
+
+    @property
+    def value_max(self) -> Optional[float]:
+        v = self.rec.get("value_max")
+        return None if v is None else float(v)
+
+
 @dataclass
 class Doc:
     id: int

@@ -21,7 +21,7 @@ from ..fold import fold
 from ..normalise import canonical as canonical_text
 from ..recognise import open_paren_before
 from .config import cfg, fold_word, level_rank, rx, section
-from .data import Doc
+from .data import Doc, FigureValues
 
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _PLACE = regex.compile(
@@ -32,7 +32,7 @@ _UNIT_LEVEL = {"xa": "xa", "phuong": "xa", "thi tran": "xa", "thon": "thon", "ba
 
 
 @dataclass
-class Fig:
+class Fig(FigureValues):
     doc: Doc
     rec: dict
     indicator: Optional[str]
@@ -44,15 +44,6 @@ class Fig:
     result: bool  # in a section that reports results
     info: Optional[ind.Indicator] = None  # the catalogue's entry for ``indicator``
     is_intensive: bool = False  # ``ind.intensive(family)``
-
-    @property
-    def value(self) -> float:
-        return float(self.rec.get("value") or 0.0)
-
-    @property
-    def value_max(self) -> Optional[float]:
-        v = self.rec.get("value_max")
-        return None if v is None else float(v)
 
     @property
     def comparator(self) -> Optional[str]:

@@ -105,11 +105,15 @@ class _Collector(HTMLParser):
                 self.tables[-1]["row"] = []
             self.tables[-1]["cell"] = []
         elif tag in BLOCK_TAGS:
-            sink = self._sink()
-            if sink is self.buf:
-                self._flush()
-            else:
-                sink.append("\n")
+            self._block_break()
+
+    def _block_break(self) -> None:
+        """A paragraph ends: outside tables the text so far is one block, inside a cell a line."""
+        sink = self._sink()
+        if sink is self.buf:
+            self._flush()
+        else:
+            sink.append("\n")
 
     def handle_startendtag(self, tag: str, attrs) -> None:
         if tag in ("br", "hr", "td", "th", "tr", "table", "p", "div"):
@@ -137,11 +141,7 @@ class _Collector(HTMLParser):
         elif tag == "tr" and self.tables:
             self._end_row()
         elif tag in BLOCK_TAGS:
-            sink = self._sink()
-            if sink is self.buf:
-                self._flush()
-            else:
-                sink.append("\n")
+            self._block_break()
 
     def handle_data(self, data: str) -> None:
         if self.skip:
