@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import sqlite3
 import json
 import os
 import sys
@@ -456,8 +457,18 @@ def open_db(path: Union[str, Path, None] = None, *, must_exist: bool = False) ->
         path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils_module().Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
-    db.enable_wal()
-    ensure_schema(db)
+    # Two processes opening a new database at once race to switch it to WAL and to create
+    # the schema; SQLite can answer "locked" at once there (its busy handler is not called
+    # for a lock upgrade), so that step is retried, a bounded number of times.
+    for attempt in range(40):
+        try:
+            db.enable_wal()
+            ensure_schema(db)
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == 39:
+                raise
+            time.sleep(0.05 + 0.05 * attempt)
     return db
 
 
