@@ -243,7 +243,6 @@ def normalise(raw: RawText) -> Text:
 # --------------------------------------------------------------------------- tone placement
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-_OLD_TONE_RE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([%s])(?![\w\u0300-\u036f])" % _TONES)
 
 
 # letters typed for Vietnamese đ/Đ from other alphabets (Icelandic eth), same length
@@ -272,10 +271,24 @@ def _canonical_text(s: str) -> str:
     return _canonical(s)
 
 
+# In NFC an old placement is o/u followed by a/e/y carrying the tone (one precomposed
+# letter) at the end of a syllable: "oà" -> "òa", "uỷ" -> "ủy".  Not after q ("quà").
+_MOVE_TONE = {
+    unicodedata.normalize("NFC", v1 + v2 + tone): unicodedata.normalize("NFC", v1 + tone) + v2
+    for v1 in "oOuU" for v2 in "aAeEyY" for tone in _TONES
+}
+_OLD_TONE_NFC_RE = re.compile(
+    "(?<![qQ])[oOuU][%s](?![\\w\u0300-\u036f])" % "".join(sorted({k[1] for k in _MOVE_TONE}))
+)
+
+
 def _canonical(s: str) -> str:
-    d = unicodedata.normalize("NFD", s)
-    d = _OLD_TONE_RE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), d)
-    return unicodedata.normalize("NFC", d).translate(_LOOKALIKES)
+    if not unicodedata.is_normalized("NFC", s):
+        s = unicodedata.normalize("NFC", s)
+    s = _OLD_TONE_NFC_RE.sub(lambda m: _MOVE_TONE[m.group()], s)
+    if "\u00d0" in s or "\u00f0" in s:
+        s = s.translate(_LOOKALIKES)
+    return s
 
 
 def collapse(s: str | None) -> str:
