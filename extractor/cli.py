@@ -12,9 +12,11 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import sys
+import types
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 from typer.models import ArgumentInfo, CommandInfo, OptionInfo
 
 HELP = """kehoach: read Vietnamese NTM plans, extract grounded records, cross-check plans.
@@ -26,9 +28,67 @@ Everyday: [bold]ingest[/bold] files, [bold]check[/bold] plans against their pare
 output/demo.db)."""
 
 
+class _StandIn(type):
+    """The metaclass of a stand-in class: calling it, or any attribute of it, imports
+    the real class and uses that."""
+
+    def __call__(cls, *args, **kwargs):
+        return cls._real()(*args, **kwargs)
+
+    def __getattr__(cls, attr):
+        return getattr(cls._real(), attr)
+
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, cls._real())
+
+
+def _stand_in(module: str, name: str) -> type:
+    """A class that stands for ``module.name`` and imports ``module`` when first used."""
+    return _StandIn(name, (), {"_real": staticmethod(lambda: getattr(importlib.import_module(module), name))})
+
+
+# typer.rich_utils, Typer's help renderer, imports these at its top: Markdown for
+# ``rich_markup_mode="markdown"`` (kehoach's help is Rich markup) and Traceback for
+# a crash report; rich.markdown brings markdown-it (~20 ms), rich.traceback ~10 ms.
+_DEFERRED = {"rich.markdown": "Markdown", "rich.traceback": "Traceback"}
+
+
+def _import_rich_utils() -> None:
+    """Import typer.rich_utils for ``--help`` without importing rich.markdown and
+    rich.traceback: while it is imported, those modules are stubs holding a stand-in
+    class (imported for real only if used); the stubs are removed at once, so any
+    other import of them gets the real module."""
+    if "typer.rich_utils" in sys.modules:
+        return
+    stubs = {}
+    for module, name in _DEFERRED.items():
+        if module not in sys.modules:
+            stub = types.ModuleType(module)
+            setattr(stub, name, _stand_in(module, name))
+            stubs[module] = sys.modules[module] = stub
+    try:
+        importlib.import_module("typer.rich_utils")
+    finally:
+        for module, stub in stubs.items():
+            if sys.modules.get(module) is stub:
+                del sys.modules[module]
+
+
+class LazyCommand(TyperCommand):
+    """A command whose ``--help`` does not import rich.markdown and rich.traceback."""
+
+    def format_help(self, ctx, formatter) -> None:
+        _import_rich_utils()
+        return super().format_help(ctx, formatter)
+
+
 class LazyGroup(TyperGroup):
     """A command group that imports a command's module only when that command is used
     (or listed, by ``--help``)."""
+
+    def format_help(self, ctx, formatter) -> None:
+        _import_rich_utils()
+        return super().format_help(ctx, formatter)
 
     def list_commands(self, ctx) -> list[str]:
         return [name for name in COMMANDS if _load(name) is not None]
@@ -39,7 +99,7 @@ class LazyGroup(TyperGroup):
             return None
         if name not in _BUILT:
             _BUILT[name] = typer.main.get_command_from_info(
-                CommandInfo(name=name, callback=func),
+                CommandInfo(name=name, callback=func, cls=LazyCommand),
                 pretty_exceptions_short=app.pretty_exceptions_short,
                 rich_markup_mode=app.rich_markup_mode,
             )

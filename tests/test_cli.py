@@ -66,6 +66,34 @@ def test_top_level_help_names_every_export_format():
     assert "[default: csv]" in export and "xlsx" in export and "--excel" in export
 
 
+HELP_IMPORTS = """
+import sys
+from extractor.cli import app
+try:
+    app(["--help"], prog_name="kehoach")
+except SystemExit:
+    pass
+print(*(m in sys.modules for m in ("typer.rich_utils", "rich.markdown", "rich.traceback")))
+import typer.rich_utils as ru
+try:
+    1 / 0
+except ZeroDivisionError as exc:
+    tb = ru.get_traceback(exc, ru.DeveloperExceptionConfig(), [])
+md = ru._make_rich_text(text="**x**", style="", markup_mode="markdown")
+import rich.markdown, rich.traceback
+print(type(tb) is rich.traceback.Traceback, type(md) is rich.markdown.Markdown, isinstance(md, ru.Markdown))
+"""
+
+
+def test_help_renders_without_markdown_and_traceback_modules():
+    """``kehoach --help`` leaves rich.markdown and rich.traceback unimported (start-up time);
+    Typer's stand-ins for them still give the real classes when used."""
+    proc = subprocess.run([sys.executable, "-c", HELP_IMPORTS], cwd=ROOT, capture_output=True, text=True, env={**os.environ, **WIDE})
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage: kehoach" in proc.stdout
+    assert proc.stdout.splitlines()[-2:] == ["True False False", "True True True"], proc.stdout[-300:]
+
+
 SAMPLE = """ỦY BAN NHÂN DÂN HUYỆN MẪU SƠN
 Số: 77/KH-UBND
 
