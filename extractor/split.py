@@ -112,9 +112,9 @@ SECTION_START_RE = regex.compile(
 
 def is_signature_line(line: str) -> bool:
     b = _bare(line)
-    b = canonical(b)
-    if not b or b != b.upper():
+    if not b or b != b.upper():  # canonical() keeps the case of every letter: test before it
         return False
+    b = canonical(b)
     return bool(SIGNATURE_PREFIX_RE.match(b) or SIGNATURE_ROLE_RE.match(b))
 
 
@@ -122,7 +122,10 @@ def is_closing_line(line: str) -> bool:
     """A line that only appears at the end of a document (recipients, signature, ./.)."""
     s = line.strip()
     return bool(
-        _RECIPIENTS_RE.match(s) or RECIPIENTS_ANY_RE.search(s) or _END_MARK_RE.search(s) or is_signature_line(s)
+        _RECIPIENTS_RE.match(s)
+        or RECIPIENTS_ANY_RE.search(s)
+        or ("/." in s and _END_MARK_RE.search(s))  # the search tries every position: look for "/." first
+        or is_signature_line(s)
     )
 
 
@@ -132,7 +135,10 @@ _OCR_MARK_RE = regex.compile(r"^(?=[^\p{L}\p{N}\s]*\*)[^\p{L}\p{N}\s]{1,6}(?:\s+
 
 def strip_mark(line: str) -> str:
     """The line without a leading letterhead star and the OCR noise around it."""
-    return _OCR_MARK_RE.sub("", line.strip(), count=1).strip()
+    s = line.strip()
+    if "*" not in s[:6]:  # the mark is at most 6 symbols, a star among them
+        return s
+    return _OCR_MARK_RE.sub("", s, count=1).strip()
 
 
 def letterhead_kind(line: str) -> str | None:
@@ -140,20 +146,29 @@ def letterhead_kind(line: str) -> str | None:
     raw = line.strip()
     if raw and len(raw) <= 8 and not any(c.isalnum() for c in raw):
         return "mark"  # "*", "---", and OCR's "*%", "* ,"
-    b = canonical(strip_mark(raw).strip("*_").strip())
+    b = strip_mark(raw).strip("*_").strip()
     if not b:
         return None
-    if set(b) <= set("*-_=~.… "):
+    if not b.strip("*-_=~.… "):  # nothing but these
         return "mark"
-    if _MOTTO_RE.match(b):
-        return "motto"
-    if _NUMBER_LINE_RE.match(b):
-        return "number"
-    if DATE_LINE_RE.match(b):
-        return "date"
-    if SIGNATURE_PREFIX_RE.match(b):
+    # what each kind needs, read before canonical() (which keeps case, length and consonants):
+    # a motto starts with C/Đ (any case), a number with "Số", a date line is "<Place>, ngày ...",
+    # an organisation starts with a word in capitals
+    first = b[0]
+    motto = first in "CcĐđ"
+    number = first == "S"
+    date = first.isupper() and "," in b
+    org = len(b) < 160 and b[:2].isupper()
+    if not (motto or number or date or org):
         return None
-    if _ORG_LINE_RE.match(b) and len(b) < 160:
+    b = canonical(b)
+    if motto and _MOTTO_RE.match(b):
+        return "motto"
+    if number and _NUMBER_LINE_RE.match(b):
+        return "number"
+    if date and DATE_LINE_RE.match(b):
+        return "date"
+    if org and not SIGNATURE_PREFIX_RE.match(b) and _ORG_LINE_RE.match(b):
         return "org"
     return None
 
