@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import List
 
 import typer
-from rich.console import Console
 
 
 def extract(
@@ -32,6 +31,8 @@ def extract(
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
+        from rich.console import Console
+
         con = Console()
         for d in out:
             m = d["meta"]
