@@ -109,13 +109,15 @@ def clear_cache() -> None:
 
 
 _DAK_RE = re.compile(r"(?<!\w)(?:đ[ăắa][ck]|dak|đak)(?!\w)")
+_JOINER_RE = re.compile(r"\s*([-'])\s*")
 
 
 def key(name: str) -> str:
     """Matching key of a place name: canonical tone placement, lower case, single spaces,
     no space around "-" or an apostrophe, and the variants of "Đắk" (Đăk, Đắc, Dak) as one."""
     k = " ".join(canonical(name).lower().replace("’", "'").split())
-    k = re.sub(r"\s*([-'])\s*", r"\1", k)
+    if "-" in k or "'" in k:
+        k = _JOINER_RE.sub(r"\1", k)
     return _DAK_RE.sub("đắk", k)
 
 
@@ -167,19 +169,29 @@ class Gazetteer:
 
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
+    """The administrative units of ``rules/places.yml``, indexed by matching key (built
+    once per process)."""
     data = load_rules("places")
     g = Gazetteer()
+    keys: dict[str, str] = {}  # many communes share a name: each name's key is worked out once
+
+    def name_key(name: str) -> str:
+        k = keys.get(name)
+        if k is None:
+            k = keys[name] = key(name)
+        return k
+
     for p in data.get("provinces", []):
         pname = p["name"]
         g.province_type[pname] = p.get("type", "tỉnh")
         for alias in [pname, *(p.get("aliases") or [])]:
-            g.provinces[key(alias)] = pname
+            g.provinces[name_key(alias)] = pname
         names = []
         for d in p.get("districts") or []:
             dname = str(d["name"])
             names.append(dname)
-            g.districts.setdefault(key(dname), []).append((pname, dname, d.get("type", "huyện")))
+            g.districts.setdefault(name_key(dname), []).append((pname, dname, d.get("type", "huyện")))
             for cname, ctype in (d.get("communes") or {}).items():
-                g.communes.setdefault(key(str(cname)), []).append((pname, dname, str(cname), ctype))
+                g.communes.setdefault(name_key(str(cname)), []).append((pname, dname, str(cname), ctype))
         g.districts_of[pname] = names
     return g
