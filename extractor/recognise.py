@@ -17,6 +17,21 @@ from . import rx as re
 
 from .rules import load_rules
 
+def per_text(finder):
+    """A finder is a pure function of its text, and several stages ask for the same
+    sentence's mentions (targets, deadlines, funding, context years): compute them once
+    per text (a bounded cache, so memory stays flat in long batches) and hand out a
+    fresh list each time.  The mentions themselves are frozen."""
+    cached = functools.lru_cache(maxsize=4096)(lambda text: tuple(finder(text)))
+
+    @functools.wraps(finder)
+    def find(text: str):
+        return list(cached(text))
+
+    find.cache_clear = cached.cache_clear
+    return find
+
+
 NUM = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)"
 _WORD_END = r"(?![\p{L}\p{N}])"
 
@@ -34,7 +49,7 @@ def parse_number(s: str) -> float:
 # --------------------------------------------------------------------------- values
 
 
-@dataclass
+@dataclass(frozen=True)
 class Value:
     start: int  # whole mention (from "từ" of a range to the end of the unit)
     end: int
@@ -80,6 +95,7 @@ _NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*" + _INT + r"\s*/\s*" + _INT)
 _NUMBER_RE = re.compile(r"(?<![\d/.,])(?P<a>" + NUM + r")(?![\d/]|[.,]\d)")
 
 
+@per_text
 def find_values(text: str) -> list[Value]:
     """Figures followed by a known unit: rates, counts, per-unit amounts, multiples."""
     out: list[Value] = []
@@ -153,7 +169,7 @@ def per_head_unit(unit: str, before: str) -> str:
 # --------------------------------------------------------------------------- money
 
 
-@dataclass
+@dataclass(frozen=True)
 class Money:
     start: int
     end: int
@@ -167,6 +183,7 @@ def _money_re():
     return re.compile(r"(?<![\d.,/])(?P<n>" + NUM + r")\s*(?P<u>" + alts + r")(?!\s*/)" + _WORD_END, re.I)
 
 
+@per_text
 def find_money(text: str) -> list[Money]:
     """Money amounts, decoded to đồng (``80.178,119 triệu đồng`` -> 80178119000)."""
     out = []
@@ -181,7 +198,7 @@ def find_money(text: str) -> list[Money]:
 # --------------------------------------------------------------------------- years and dates
 
 
-@dataclass
+@dataclass(frozen=True)
 class YearMention:
     start: int
     end: int
@@ -194,11 +211,15 @@ def _year_res():
     return [re.compile(p, re.I) for p in t["year_patterns"]], re.compile(t["year_not"], re.I)
 
 
+_YEAR_POSSIBLE = re.compile(r"(?:19|20)\d\d")  # every year pattern ends in one
 _DATE_CONTEXT_RE = re.compile(r"(?:tháng\s+\d{1,2}\s+(?:năm\s+)?|\d{1,2}/\d{1,2}/)$", re.I)
 
 
+@per_text
 def find_years(text: str) -> list[YearMention]:
     """Years a target is to be met by (``đến năm 2025``, ``đến hết 2022``, ``năm 2023``)."""
+    if not _YEAR_POSSIBLE.search(text):
+        return []
     pats, not_re = _year_res()
     out: dict[int, YearMention] = {}
     excluded = [(m.start(), m.end()) for m in not_re.finditer(text)]
@@ -214,7 +235,7 @@ def find_years(text: str) -> list[YearMention]:
     return sorted(out.values(), key=lambda y: y.start)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DateMention:
     start: int  # the whole expression, from the cue word ("trước", "vào", "từ")
     end: int
@@ -239,6 +260,7 @@ def _date_res():
 _DATE_POSSIBLE = re.compile(r"\d|năm", re.I)
 
 
+@per_text
 def find_dates(text: str) -> list[DateMention]:
     """Dates a task is due by: ``trước ngày 20/9/2025``, ``trong tháng 6 năm 2019``,
     ``vào cuối năm 2023``, ``trước tháng 9.2020``, ``từ ngày 16 - 22/3/2018`` (the end date)."""
@@ -279,7 +301,7 @@ def find_dates(text: str) -> list[DateMention]:
 # --------------------------------------------------------------------------- criteria
 
 
-@dataclass
+@dataclass(frozen=True)
 class CriterionMention:
     start: int
     end: int
@@ -300,26 +322,25 @@ def _norm_crit(n: str) -> str:
     return ".".join(str(int(p)) for p in n.split("."))
 
 
+@per_text
 def find_criteria(text: str) -> list[CriterionMention]:
     """Criterion and indicator numbers: ``Tiêu chí số 3``, ``các chỉ tiêu 13.2, 13.3``, ``tiêu chí số 05 (Giáo dục)``."""
     out: list[CriterionMention] = []
     for head in _CRIT_HEAD_RE.finditer(text):
         pos = head.end()
         parent_ref = bool(re.search(r"(?:thuộc|của)\s*$", text[max(0, head.start() - 12):head.start()], re.I))
-        first = True
         while True:
             m = _CRIT_NUM_RE.match(text, pos)
             if not m:
                 break
             num = _norm_crit(m.group(0))
-            cm = CriterionMention(m.start(), m.end(), num, parent_ref=parent_ref and "." not in num)
             nm = _NAME_RE.match(text, m.end())
+            name = ()
             if nm:
                 g = "n" if nm.group("n") else ("p" if nm.group("p") else "c")
-                cm.name, cm.name_start, cm.name_end = nm.group(g).strip(), nm.start(g), nm.end(g)
-            out.append(cm)
+                name = (nm.group(g).strip(), nm.start(g), nm.end(g))
+            out.append(CriterionMention(m.start(), m.end(), num, *name, parent_ref=parent_ref and "." not in num))
             pos = nm.end() if nm else m.end()
-            first = False
             sep = _CRIT_SEP_RE.match(text, pos)
             if not sep or not _CRIT_NUM_RE.match(text, sep.end()):
                 break
@@ -327,7 +348,6 @@ def find_criteria(text: str) -> list[CriterionMention]:
             if re.search(r"tiêu\s+chí|chỉ\s+tiêu", sep.group(0), re.I):
                 parent_ref = False
             pos = sep.end()
-        del first
     # de-duplicate overlapping heads
     seen, uniq = set(), []
     for c in sorted(out, key=lambda c: c.start):
