@@ -95,7 +95,7 @@ def test_a_new_migration_runs_once(db, monkeypatch):
     def m002_add_note(database):
         database["sources"].add_column("note", str)
 
-    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS + [m002_add_note])
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", store.MIGRATIONS + [m002_add_note])
     assert store.ensure_schema(db) == ["m002_add_note"]
     assert store.ensure_schema(db) == []
     assert "note" in db["sources"].columns_dict
