@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import rx as regex
+from ..citations import finditer_at_words, word_starts
 from ..normalise import canonical
 from ..rules import gazetteer, key
-from .orgs import LEVEL_ORDER, PLACE_NAME, UNIT_LEVEL, UNIT_RE, Org, lookup_place, parse_org, trim_place, unit_word
+from .orgs import LEVEL_ORDER, PLACE_NAME, UNIT_LEVEL, UNIT_RE, UNITS, Org, lookup_place, parse_org, trim_place, unit_word
 
+_MENTION_UNITS = ["thôn", "bản", "xóm", "làng", "buôn"]  # besides UNITS
 _PLACE_MENTION_RE = regex.compile(
-    r"(?<![\p{L}])(?i:(?P<unit>%s|thôn|bản|xóm|làng|buôn))(?!\s+ủy)[ \t]+%s" % (UNIT_RE, PLACE_NAME)
+    r"(?<![\p{L}])(?i:(?P<unit>%s|%s))(?!\s+ủy)[ \t]+%s" % (UNIT_RE, "|".join(_MENTION_UNITS), PLACE_NAME)
 )
+_MENTION_CUE = word_starts([u.split()[0] for u in UNITS + _MENTION_UNITS])
 _SCOPE_RE = regex.compile(
     r"(?i:trên\s+địa\s+bàn|toàn|của|tại)\s+(?P<unit>(?i:%s|thôn|bản|xóm|làng))(?![\p{L}])(?![ \t]+\p{Lu})" % UNIT_RE
 )
@@ -31,7 +34,7 @@ def place_mentions(ctext: str, start: int = 0, end: int | None = None) -> list[M
     """Named places ("huyện Thạch An", "xã Thu Lũm", "tỉnh Gia Lai") in ``ctext[start:end]``."""
     end = len(ctext) if end is None else end
     out = []
-    for m in _PLACE_MENTION_RE.finditer(ctext, start, end):
+    for m in finditer_at_words(_PLACE_MENTION_RE, ctext, _MENTION_CUE, start, end):
         unit = unit_word(m.group("unit"))
         name, known, _used = trim_place(unit, m.group("place"))
         if not name:
