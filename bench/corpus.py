@@ -91,14 +91,18 @@ def write_pdf(text: str, path: Path, *, title: str = "") -> int:
 
 
 _NUMBER_RE = re.compile(r"(Số:?\s*)(\d+)")
+_FIGURE_RE = re.compile(r"(?<![\d.,/])(\d{1,3})(?=(?:,\d+)?\s*(?:%|triệu|tỷ|xã|hộ|km|người))")
 
 
 def variant(text: str, copy: int) -> str:
     """Copy ``copy`` (0 = the original) of a plan: its document number changed, so that
-    each copy is a distinct document (and file) rather than a re-issue of the same one."""
+    each copy is a distinct document (and file) rather than a re-issue of the same one,
+    and its figures (rates, amounts, counts) shifted, so that copies do not repeat each
+    other's figure sentences word for word (which would flatter per-text caches)."""
     if copy == 0:
         return text
-    return _NUMBER_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1000 * copy}", text, count=1)
+    text = _NUMBER_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1000 * copy}", text, count=1)
+    return _FIGURE_RE.sub(lambda m: str((int(m.group(1)) + copy) % 1000), text)
 
 
 def pdf_pool(n: int, log=print) -> list[dict]:

@@ -29,6 +29,7 @@ def per_text(finder):
         return list(cached(text))
 
     find.cache_clear = cached.cache_clear
+    find.cache_info = cached.cache_info
     return find
 
 
