@@ -40,11 +40,15 @@ def paragraphs(text: str) -> list[tuple[int, int, str]]:
     out = []
     pos = 0
     for line in text.split("\n"):
-        end = pos + len(line)
-        if line.strip():
-            lead = len(line) - len(line.lstrip())
-            out.append((pos + lead, pos + len(line.rstrip()), line.strip()))
-        pos = end + 1
+        n = len(line)
+        s = line.strip()
+        if len(s) == n:  # the usual line of normalised text: nothing to strip
+            if n:
+                out.append((pos, pos + n, line))
+        elif s:
+            lead = n - len(line.lstrip())
+            out.append((pos + lead, pos + lead + len(s), s))
+        pos += n + 1
     return out
 
 
