@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import marshal
 import os
 import re
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from . import user_cache
 from .normalise import canonical
 
 _DEFAULT_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -36,50 +36,30 @@ def rules_dir() -> Path:
     return Path(env) if env else _DEFAULT_DIR
 
 
-def _cache_dir() -> Path | None:
-    """Where parsed rules files are kept between processes (``KEHOACH_CACHE_DIR``; ``off`` for none)."""
-    env = os.environ.get("KEHOACH_CACHE_DIR", "").strip()
-    if env.lower() in ("off", "0", "none"):
-        return None
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "kehoach"
-
-
-def _cache_file(path: str, st: os.stat_result) -> Path | None:
-    d = _cache_dir()
-    if d is None:
-        return None
+def _cache_name(path: str) -> str:
+    """The name of a rules file's parse in the user's cache: it changes with the file's
+    path, size and modification time."""
+    st = os.stat(path)
     tag = hashlib.sha1(f"{os.path.abspath(path)}|{st.st_size}|{st.st_mtime_ns}|{sys.version_info[:2]}".encode()).hexdigest()[:20]
-    return d / f"rules-{Path(path).stem}-{tag}.marshal"
+    return f"rules-{Path(path).stem}-{tag}.bin"
 
 
 @functools.lru_cache(maxsize=None)
 def _load(path: str) -> dict:
-    """A rules file, parsed.  The parse (places.yml: ~80 ms of YAML) is kept as a marshal
-    file in the user's cache, keyed by the file's path, size and modification time, so a
-    new process (a worker, a one-file ``extract``) reads it in a few milliseconds."""
-    cache = _cache_file(path, os.stat(path))
-    if cache is not None and cache.is_file():
-        try:
-            return marshal.loads(cache.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # unreadable: parse again and rewrite it
+    """A rules file, parsed.  The parse (places.yml: ~80 ms of YAML) is kept in the user's
+    cache (``extractor.user_cache``), so a new process (a worker, a one-file ``extract``)
+    reads it in a few milliseconds."""
+    name = _cache_name(path)
+    data = user_cache.read(name)
+    if isinstance(data, dict):
+        return data
     with open(path, encoding="utf-8") as fh:
         data = yaml.load(fh, Loader=_Loader)
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a rules file must hold a mapping at the top")
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(data))
-            os.replace(tmp, cache)
-        except (OSError, ValueError):
-            pass  # no cache (read-only home, a value marshal cannot hold): parse each time
+    user_cache.write(name, data)
     return data
 
 
