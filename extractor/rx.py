@@ -1,4 +1,5 @@
-"""The ``regex`` module, with compiled patterns kept in a cheap cache.
+"""The ``regex`` module, with compiled patterns kept in a cheap cache, in memory and
+between processes.
 
 ``regex.search(pattern_string, text)`` looks its compiled pattern up in regex's own
 cache on every call, in Python, at about 10 µs a call (measured: ~7 000 such calls
@@ -8,21 +9,95 @@ modules import this module instead (``from .. import rx as re``) and keep writin
 ``functools.lru_cache`` (a C dictionary look-up) and the compiled pattern's method
 is called.  Compiled patterns pass straight through.  Everything else (flags,
 ``escape``, ``error``) is ``regex``'s own.
+
+Compiling is slow too: regex parses a pattern in Python, ~0.25 ms a pattern, and a
+one-file ``kehoach extract`` compiles ~480 of them (0.12 s).  A compiled pattern is
+rebuilt from the arguments of regex's C constructor, which regex itself pickles
+(``Pattern._pickled_data``; they depend only on the pattern, its flags and the regex
+version).  So those arguments are kept in the user's cache (``extractor.user_cache``;
+``KEHOACH_CACHE_DIR=off`` for none), and a later process builds the same pattern
+object from them in microseconds.  Patterns new to the cache are added when the
+process exits (``save()``).
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import marshal
+import sys
 
 import regex
 from regex import A, ASCII, DOTALL, I, IGNORECASE, M, MULTILINE, S, U, UNICODE, V0, V1, VERBOSE, X, error, escape  # noqa: F401
+from regex import _regex  # the C module: unpickling a compiled pattern calls _regex.compile
+
+from . import user_cache
 
 Pattern = regex.Pattern
+
+# the regex version and Python's (marshal's format) are in the name: a new version starts afresh
+_CACHE_NAME = f"regex-{regex.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.bin"
+_MAX_SAVED = 4000  # patterns kept between processes; a fuller cache keeps only what its last user used
+_NOT_KEPT = regex.LOCALE | regex.DEBUG  # locale-dependent, or printing while compiling
+
+_saved: dict | None = None  # (pattern, flags, regex.DEFAULT_VERSION) -> marshalled constructor arguments
+_used: set = set()  # keys of _saved this process used
+_added: dict = {}  # entries this process compiled itself, saved at exit
+
+
+def _saved_patterns() -> dict:
+    """The compiled patterns kept in the user's cache, read once per process."""
+    global _saved
+    if _saved is None:
+        saved = user_cache.read(_CACHE_NAME)
+        _saved = saved if isinstance(saved, dict) else {}
+    return _saved
 
 
 @functools.lru_cache(maxsize=8192)
 def _compiled(pattern: str, flags: int) -> regex.Pattern:
-    return regex.compile(pattern, flags)
+    key = (pattern, int(flags), int(regex.DEFAULT_VERSION))
+    args = _saved_patterns().get(key)
+    if args is not None:
+        try:
+            compiled = _regex.compile(pattern, *marshal.loads(args))
+        except (EOFError, ValueError, TypeError, OverflowError):
+            pass  # not what regex expects: compile afresh, and keep the new arguments
+        else:
+            _used.add(key)
+            return compiled
+    compiled = regex.compile(pattern, flags)
+    _remember(key, compiled)
+    return compiled
+
+
+def _remember(key: tuple, compiled: regex.Pattern) -> None:
+    """Add a freshly compiled pattern to those saved at exit."""
+    data = compiled._pickled_data
+    if data[0] != key[0] or data[1] & _NOT_KEPT:
+        return
+    try:
+        args = marshal.dumps(data[1:])
+    except ValueError:  # a value marshal cannot hold
+        return
+    if not _added:
+        atexit.register(save)
+    _added[key] = args
+
+
+def save() -> None:
+    """Add the patterns this process compiled to those kept in the user's cache (merged
+    with what other processes added meanwhile).  Runs at exit."""
+    if not _added:
+        return
+    kept = user_cache.read(_CACHE_NAME)
+    if not isinstance(kept, dict):
+        kept = {}
+    if len(kept) + len(_added) > _MAX_SAVED:
+        kept = {k: v for k, v in kept.items() if k in _used}
+    kept.update(_added)
+    user_cache.write(_CACHE_NAME, kept)
+    _added.clear()
 
 
 def compile(pattern, flags: int = 0, **kwargs) -> regex.Pattern:  # noqa: A001 - the module's own name
