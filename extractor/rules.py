@@ -18,17 +18,10 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import user_cache
 from .normalise import canonical
 
 _DEFAULT_DIR = Path(__file__).resolve().parent.parent / "rules"
-
-try:  # the C loader reads places.yml ten times faster
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.SafeLoader
 
 
 def rules_dir() -> Path:
@@ -53,8 +46,11 @@ def _load(path: str) -> dict:
     data = user_cache.read(name)
     if isinstance(data, dict):
         return data
+    import yaml  # only when the cache has no parse of this file (~13 ms to import)
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader reads places.yml ten times faster
     with open(path, encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_Loader)
+        data = yaml.load(fh, Loader=loader)
     if data is None:
         return {}
     if not isinstance(data, dict):
