@@ -34,17 +34,28 @@ def place_mentions(ctext: str, start: int = 0, end: int | None = None) -> list[M
     """Named places ("huyện Thạch An", "xã Thu Lũm", "tỉnh Gia Lai") in ``ctext[start:end]``."""
     end = len(ctext) if end is None else end
     out = []
+    read: dict[tuple[str, str], tuple | None] = {}  # a text names the same places again and again
     for m in finditer_at_words(_PLACE_MENTION_RE, ctext, _MENTION_CUE, start, end):
-        unit = unit_word(m.group("unit"))
-        name, known, _used = trim_place(unit, m.group("place"))
-        if not name:
-            continue
-        if known:
-            _n, level = lookup_place(unit, name)
-        else:
-            level = UNIT_LEVEL.get(unit) if unit != "thành phố" else None
-        out.append(Mention(unit, name, level, known, m.start()))
+        printed = (m.group("unit"), m.group("place"))
+        if printed not in read:
+            read[printed] = _read_mention(*printed)
+        got = read[printed]
+        if got is not None:
+            out.append(Mention(*got, m.start()))
     return out
+
+
+def _read_mention(printed_unit: str, printed_place: str) -> tuple[str, str, str | None, bool] | None:
+    """(unit, name, level, known) of a place mention as printed; None when it names no place."""
+    unit = unit_word(printed_unit)
+    name, known, _used = trim_place(unit, printed_place)
+    if not name:
+        return None
+    if known:
+        _n, level = lookup_place(unit, name)
+    else:
+        level = UNIT_LEVEL.get(unit) if unit != "thành phố" else None
+    return unit, name, level, known
 
 
 def title_scope(ctext: str, span: tuple[int, int] | None, skip: list[tuple[int, int]]):
