@@ -14,6 +14,7 @@ from ..recognise import find_years, quoted_spans
 from ..rules import load_rules
 from ..sections import Paragraph, enclosing, section_at
 from ..segment import Sentence
+from .tail import tail_rx
 
 _PERIOD_RE = re.compile(r"(?:giai\s+đoạn|nhiệm\s+kỳ)\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)", re.I)
 _SINGLE_YEAR_RE = re.compile(r"(?<!giai\s+đoạn\s+\d{4}\s*[-–]\s*)\bnăm\s+((?:19|20)\d\d)\b(?!\s*[-–])", re.I)
@@ -72,7 +73,9 @@ class Context:
 @functools.lru_cache(maxsize=1)
 def target_rules():
     t = load_rules("targets")
-    return {k: re.compile(v, re.I) if isinstance(v, str) else v for k, v in t.items()}
+    out = {k: re.compile(v, re.I) if isinstance(v, str) else v for k, v in t.items()}
+    out["not_target_before"] = tail_rx(out["not_target_before"])  # asked yes/no of the words before a figure
+    return out
 
 
 def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:

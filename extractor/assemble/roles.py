@@ -16,6 +16,7 @@ from typing import NamedTuple
 from .. import rx as re
 
 from ..rules import load_rules
+from .tail import tail_rx
 
 COMMITMENT, RESULT, NONE = "commitment", "result", "none"
 DEFAULT_COMMITMENT = "từ cam kết / commitment word"  # no cue: a commitment word (đạt, có …) in the sentence
@@ -57,7 +58,7 @@ def _rules():
     nr = r["not_record"]
     return {
         "cues": cues,
-        "before": [(c["name"], c.get("unit"), re.compile(c["pattern"], re.I),
+        "before": [(c["name"], c.get("unit"), tail_rx(re.compile(c["pattern"], re.I)),
                     re.compile(c["then"], re.I) if c.get("then") else None) for c in nr["before"]],
         "after": [(c["name"], c.get("unit"), re.compile(c["pattern"], re.I)) for c in nr["after"]],
         "full_set_fraction": bool(nr.get("full_set_fraction")),

@@ -15,12 +15,13 @@ from .criteria import criterion_in, set_in
 from .roles import COMMITMENT, DEFAULT_COMMITMENT, RESULT, Role, cue_hits, is_anecdote, list_value_re, not_a_record, role_in_sentence
 from .funding import is_outcome_money
 from .status import status_record
+from .tail import tail_rx
 
 _MONEY_PARTS = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>.+)$")
 
 # a task sentence in a plan's own sections ("Nạo vét 3,5 km kênh", "Trồng mới 2 km") commits too
 _TASK_VERB = re.compile(r"^\s*(?:[-+•*]\s*)?(?:\w+\s+){0,2}?(?:nạo\s+vét|trồng|mở\s+rộng|nâng\s+cấp|xây\s+dựng|làm|cứng\s+hóa|bê\s+tông\s+hóa|kiên\s+cố\s+hóa|sửa\s+chữa|cải\s+tạo|lắp\s+đặt|hỗ\s+trợ|đào\s+tạo|thành\s+lập|phát\s+triển|chuyển\s+đổi)\b", re.I)
-_CRIT_NUMBER_BEFORE = re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*$|\bsố\s*$|(?:Điều|khoản|mục)\s*$", re.I)
+_CRIT_NUMBER_BEFORE = tail_rx(re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*$|\bsố\s*$|(?:Điều|khoản|mục)\s*$", re.I))
 _NOT_AFTER = re.compile(r"^\s*chưa\b", re.I)
 _DONE_RIGHT_AFTER = re.compile(r"^\s*đã\s+(?:đạt|được)", re.I)
 _DONE_AFTER = re.compile(r"^[^,;.]{0,25}?\bđã\s+(?:đạt|được|hoàn\s+thành|về\s+đích)", re.I)

@@ -132,6 +132,7 @@ def is_syllable(word: str) -> bool:
 
 # Latin-1 characters used by TCVN3 or VNI that Unicode Vietnamese never contains
 _SIGNATURE = frozenset(chr(c) for c in range(0xA1, 0x100)) - frozenset("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+_SIGNATURE_RE = re.compile("[" + "".join(sorted(_SIGNATURE)) + "]")  # U+00A1..U+00FF: none is special in a class
 
 
 def _candidate_words(text: str, limit: int = 4000) -> list[str]:
@@ -254,6 +255,14 @@ def scores(text: str) -> dict[Optional[str], float]:
     }
 
 
+def _has_signature(text: str, at_least: int) -> bool:
+    """Does ``text`` hold ``at_least`` characters that only a legacy font would produce?"""
+    for n, _ in enumerate(_SIGNATURE_RE.finditer(text), start=1):
+        if n >= at_least:
+            return True
+    return at_least <= 0
+
+
 def detect(text: str, *, min_words: int = 3) -> Optional[str]:
     """Return "tcvn3" or "vni" when ``text`` is legacy-encoded, else None.
 
@@ -262,7 +271,7 @@ def detect(text: str, *, min_words: int = 3) -> Optional[str]:
     stands by a wide margin (0.3), so Unicode Vietnamese, English and other
     Latin-script text are left alone.
     """
-    if sum(1 for c in text[:200_000] if c in _SIGNATURE) < min_words:
+    if not _has_signature(text[:200_000], min_words):
         return None  # fast path: no character that only a legacy font would produce
     words = _candidate_words(text)
     if len(words) < min_words:

@@ -29,7 +29,8 @@ from . import count_chars, legacy, ocr as ocr_mod
 MIN_TEXT_CHARS = 20  # a page with less text than this (and an image) is a scan
 OCR_DPI = 300
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
-_NUMBER_RE = re.compile(r"\(?\d(?:[\d.,]*\d)?%?\)?")  # a cell figure: no list comma after it ("13.2,")
+_NUMBER_RE = re.compile(r"\(?\d(?:[\d.,]*\d)?%?\)?")
+_THREE_DIGITS_RE = re.compile(r"\d\D*\d\D*\d")  # a cell figure: no list comma after it ("13.2,")
 
 
 def _open(path: str):
@@ -63,6 +64,8 @@ def _looks_tabular(text: str) -> bool:
     """Three or more lines made of three or more numbers (at least a third of their words)."""
     rows = 0
     for line in text.splitlines():
+        if not _THREE_DIGITS_RE.search(line):
+            continue  # three numbers need three digits
         words = line.split()
         numbers = sum(1 for w in words if _NUMBER_RE.fullmatch(w))
         if numbers >= 3 and numbers * 3 >= len(words):
