@@ -155,14 +155,14 @@ def letterhead_kind(line: str) -> str | None:
         return None
     if not b.strip("*-_=~.… "):  # nothing but these
         return "mark"
-    # what each kind needs, read before canonical() (which keeps case, length and consonants):
-    # a motto starts with C/Đ (any case), a number with "Số", a date line is "<Place>, ngày ...",
-    # an organisation starts with a word in capitals
+    # what each kind needs, read before canonical() (which keeps the case of every letter
+    # and moves only tone marks, turning Ð into Đ): a motto starts with C/Đ (any case), a
+    # number with "Số", a date line is "<Place>, ngày ...", an organisation with capitals
     first = b[0]
-    motto = first in "CcĐđ"
+    motto = first in "CcĐđÐð"
     number = first == "S"
     date = first.isupper() and "," in b
-    org = len(b) < 160 and b[:2].isupper()
+    org = b[:2].isupper()
     if not (motto or number or date or org):
         return None
     b = canonical(b)
@@ -172,7 +172,7 @@ def letterhead_kind(line: str) -> str | None:
         return "number"
     if date and DATE_LINE_RE.match(b):
         return "date"
-    if org and not SIGNATURE_PREFIX_RE.match(b) and _ORG_LINE_RE.match(b):
+    if org and len(b) < 160 and not SIGNATURE_PREFIX_RE.match(b) and _ORG_LINE_RE.match(b):
         return "org"
     return None
 
