@@ -115,6 +115,7 @@ SECTION_START_RE = regex.compile(
 
 
 def is_signature_line(line: str) -> bool:
+    """A signature line in capitals: ``TM. ỦY BAN NHÂN DÂN``, ``KT. CHỦ TỊCH``, ``BÍ THƯ``."""
     b = _bare(line)
     if not b or b != b.upper():  # canonical() keeps the case of every letter: test before it
         return False
@@ -257,6 +258,7 @@ def is_section_start(line: str) -> bool:
 
 
 def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
+    """The spans of one document's opening (letterhead, heading, title, preamble) and closing."""
     paras = paragraphs(text)
     fm = FrontMatter()
     h = None

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import rx as regex
+from ..citations import iso_date
 from ..normalise import canonical
 from ..rules import load_rules
-from ..citations import iso_date
 from ..split import DATE_LINE_RE, FrontMatter, is_signature_line, letterhead_kind, paragraphs
 from .orgs import PARTY_UNIT, UNIT_RE, Org, parse_org, trim_place, unit_word
 
 @dataclass
 class Closing:
+    """What the closing block (from "Nơi nhận" or the first signature line) tells."""
+
     org: Org | None = None  # the kind of issuer the signature speaks for
     signer: str | None = None
     date: str | None = None
@@ -29,6 +31,7 @@ _NOT_NAME = regex.compile(
 
 
 def _signature_org(lines: list[str]) -> Org | None:
+    """The kind of issuer a cluster of signature lines speaks for (``TM. ỦY BAN NHÂN DÂN`` -> UBND)."""
     text = canonical(" ".join(lines)).upper()
     if regex.search(r"ỦY\s+BAN\s+NHÂN\s+DÂN|UBND", text):
         org = Org("ubnd")
@@ -59,6 +62,7 @@ def _signature_org(lines: list[str]) -> Org | None:
 
 
 def parse_closing(text: str, fm: FrontMatter) -> Closing:
+    """Recipients, archive line, signature's issuer, signer and date of the closing zone of ``fm``."""
     cl = Closing()
     if fm.closing is None:
         return cl
@@ -150,6 +154,7 @@ _RECIPIENT_LEVEL = [
 
 
 def recipients_level(recipients: list[str]) -> str | None:
+    """The level a recipients list tells (``UBND các xã`` -> a district document)."""
     for rx, level in _RECIPIENT_LEVEL:
         if any(rx.search(canonical(r)) for r in recipients):
             return level

@@ -13,6 +13,8 @@ from .orgs import Org, parse_org, sentence_case
 
 @dataclass
 class Header:
+    """What the letterhead block above the doc-type heading tells."""
+
     org: Org | None = None
     orgs: list[Org] = field(default_factory=list)
     number: str | None = None
@@ -34,6 +36,7 @@ _MOTTO_IN_LINE_RE = regex.compile(
 
 
 def number_from(s: str) -> str | None:
+    """The document number of a ``Số: ...`` line (``Số: 27 /KH-UBND`` -> ``27/KH-UBND``)."""
     m = _NUMBER_IN_LINE_RE.search(s)
     if not m:
         return None
@@ -120,6 +123,7 @@ def parse_org_line(line: str, province: str | None = None) -> list[Org]:
 
 
 def parse_header(lines: list[str]) -> Header:
+    """Number, date, place of the date and issuer of the letterhead lines."""
     h = Header()
     orgs: list[Org] = []
     for line in lines:
@@ -140,6 +144,8 @@ def parse_header(lines: list[str]) -> Header:
 
 @dataclass
 class Displaced:
+    """Letterhead facts read from lines the converter moved into the body."""
+
     org: Org | None = None
     number: str | None = None
     date: str | None = None

@@ -109,6 +109,7 @@ class Org:
 
 
 def unit_word(s: str | None) -> str | None:
+    """A unit word as a key: canonical, lower case, single spaces (``THÀNH  PHỐ`` -> ``thành phố``)."""
     if not s:
         return None
     return " ".join(canonical(s).lower().split())

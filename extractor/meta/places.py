@@ -23,6 +23,8 @@ _SCOPE_RE = regex.compile(
 
 @dataclass
 class Mention:
+    """A named place in the text: unit word, name (gazetteer spelling when known), level, where."""
+
     unit: str
     name: str
     level: str | None
@@ -106,6 +108,8 @@ def opening_org(ctext: str, start: int, end: int, skip: list[tuple[int, int]]) -
 
 
 def province_of(kind_level: str, name: str, hint: set[str]) -> str | None:
+    """The province of a district (``huyen``) or commune (``xa``) name: the only one the
+    gazetteer has, else the only one of those that is also in ``hint``."""
     g = gazetteer()
     rows = g.find_districts(name) if kind_level == "huyen" else g.find_communes(name)
     provs = {r[0] for r in rows}

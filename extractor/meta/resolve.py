@@ -81,6 +81,7 @@ def _applies(place_level: str | None, doc_level: str | None) -> bool:
 
 
 def _orgs_chain(org: Org | None):
+    """The organisation and its parents, nearest first."""
     while org is not None:
         yield org
         org = org.parent
@@ -125,6 +126,7 @@ def _letterhead(doc: _Doc) -> None:
 
 
 def _attachment_note(cover: DocMeta | None, doc_type: str | None) -> Citation | None:
+    """The cover's "Gửi kèm ..." citation of a document of this type, if any."""
     if cover is None:
         return None
     notes = [c for c in cover.cites if c.relation == "attached"]
