@@ -44,15 +44,34 @@ MARKER_RE = re.compile(
     re.X,
 )
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?\s*$", re.I)
-LETTERHEAD_LINE_RE = re.compile(
-    r"^(?:Số\s*:?\s*\d*\s*/\s*[A-ZĐ]|Số\s*:?\s*\d+\s*-\s*[A-ZĐ]{2}|[A-ZĐ][\w .]{1,30},\s*ngày\s+\d{1,2}\s+tháng)"
-    r"|Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc"
+_LETTERHEAD_START_RE = re.compile(  # matched at the start of a line
+    r"(?:Số\s*:?\s*\d*\s*/\s*[A-ZĐ]|Số\s*:?\s*\d+\s*-\s*[A-ZĐ]{2}|[A-ZĐ][\w .]{1,30},\s*ngày\s+\d{1,2}\s+tháng)"
     # a web page's dateline, maybe with a time or a by-line: "16:46, 29/09/2022", "VĂN MẾN 09/08/2016 07:50"
-    r"|^(?:[^\d\n]{1,40}\s)?(?:\d{1,2}:\d{2}(?::\d{2})?,?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?:\s*\|?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?\s*$"
+    r"|(?:[^\d\n]{1,40}\s)?(?:\d{1,2}:\d{2}(?::\d{2})?,?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d(?:\s*\|?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?\s*$"
 )
+_MOTTO_RE = re.compile(r"Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc")
+
+
+@functools.lru_cache(maxsize=256)  # each line is asked about twice: as the line, then as the previous one
+def is_letterhead_line(line: str) -> bool:
+    """A number line, a place-and-date line, the motto, or a web dateline."""
+    return bool(_LETTERHEAD_START_RE.match(line) or _MOTTO_RE.search(line))
+
+
+_BLANKS_RE = re.compile(r"[ \t]+")
 SEPARATOR_RE = re.compile(r"^\s*[-_*=~.…]{1,}\s*$")
-# ";" ends list items inside a paragraph far more often than paragraphs: not a break by itself
-SENTENCE_END_RE = re.compile(r"""(?:[.:!?…]|\./\.|[.:]\s*["”'])\s*$""")
+
+
+def ends_sentence(s: str) -> bool:
+    """Does ``s`` end a sentence: ``.``, ``:``, ``!``, ``?``, ``…`` or ``./.``, maybe inside a
+    closing quote, then only white space?  (Reads the end of ``s`` only.)  ``;`` ends list
+    items inside a paragraph far more often than paragraphs: not a break by itself."""
+    t = s.rstrip()
+    if t.endswith((".", ":", "!", "?", "…")):
+        return True
+    return bool(t) and t[-1] in "\"”'" and t[:-1].rstrip().endswith((".", ":"))
+
+
 GLUED_HEADING_RE = re.compile(r"(?<=[^\s*])(\*\*)(?=\s*(?:\d{1,2}(?:\.\d{1,2})*\.|[IVX]{1,5}\.)\s)")
 HYPHEN_BREAK_RE = re.compile(r"[\w/][-‐]$")
 
@@ -115,9 +134,9 @@ def _starts_paragraph(prev: str, line: str, prev_short: bool = False, para_head:
     """
     if prev.endswith("**") or line.startswith("**"):
         return True
-    if LETTERHEAD_LINE_RE.search(line) or LETTERHEAD_LINE_RE.search(prev):
+    if is_letterhead_line(line) or is_letterhead_line(prev):
         return True  # "Số: 12/KH-UBND", "Gio Linh, ngày 24 tháng 6 năm 2022" stand alone
-    prev_ends = bool(SENTENCE_END_RE.search(prev))
+    prev_ends = ends_sentence(prev)
     if prev_short and (line[:1].isupper() or line[:1] in "(\"“'"):
         return True
     # a numbered heading ends where a capitalised sentence begins: "4. Giảm nghèo" + "Thực hiện ..."
@@ -179,7 +198,7 @@ def normalise(raw: RawText) -> Text:
     # A Word file whose paragraphs are really hard-wrapped lines (converted from PDF)
     # is read as one stream of lines; otherwise each Word paragraph is a paragraph.
     text_blocks = [b.text.strip() for b in raw.blocks if b.kind == "text" and b.text.strip()]
-    open_ended = sum(1 for t in text_blocks if not SENTENCE_END_RE.search(t) and not t.endswith(";"))
+    open_ended = sum(1 for t in text_blocks if not ends_sentence(t) and not t.endswith(";"))
     stream = raw.format == "docx" and len(text_blocks) >= 10 and open_ended / len(text_blocks) > 0.5
     if stream:
         widths = sorted(len(t) for t in text_blocks if len(t) > 20)
@@ -218,7 +237,7 @@ def normalise(raw: RawText) -> Text:
                 continue
             prev_short = bool(full) and prev_width < 0.6 * full
             lead = len(ln) - len(ln.lstrip())
-            s_clean = re.sub(r"[ \t]+", " ", s)
+            s_clean = _BLANKS_RE.sub(" ", s) if ("  " in s or "\t" in s) else s
             if not out:
                 emit(s_clean, bi, block.page, line_src + lead)
                 para_head = s

@@ -1,4 +1,4 @@
-"""canonical(): one tone placement for matching, the same length as its input."""
+"""canonical() and ends_sentence(): the normalise stage's text tests, checked against their definitions."""
 
 import random
 import re
@@ -36,3 +36,16 @@ def test_same_as_the_definition_on_random_syllables():
         s = "".join(rng.choice(letters) for _ in range(rng.randint(1, 8)))
         for form in (s, unicodedata.normalize("NFC", s)):
             assert canonical(form) == by_definition(form), repr(form)
+
+
+def test_ends_sentence_reads_like_its_pattern():
+    from extractor.normalise import ends_sentence
+
+    pattern = re.compile(r"""(?:[.:!?…]|\./\.|[.:]\s*["”'])\s*$""")
+    rng = random.Random(11)
+    alphabet = ".:!?…;/\"”' \t\u00a0ab,"
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        assert ends_sentence(s) == bool(pattern.search(s)), repr(s)
+    assert ends_sentence("… đạt chuẩn nông thôn mới./.")
+    assert not ends_sentence("các xã đạt chuẩn;")
