@@ -128,7 +128,7 @@ def is_closing_line(line: str) -> bool:
     s = line.strip()
     return bool(
         _RECIPIENTS_RE.match(s)
-        or RECIPIENTS_ANY_RE.search(s)
+        or (":" in s and RECIPIENTS_ANY_RE.search(s))  # "Nơi nhận:" anywhere: look for the colon first
         or ("/." in s and _END_MARK_RE.search(s))  # the search tries every position: look for "/." first
         or is_signature_line(s)
     )
@@ -305,7 +305,7 @@ def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
     for s, _e, line in paras:
         if s < body_from:
             continue
-        m = RECIPIENTS_ANY_RE.search(line)
+        m = RECIPIENTS_ANY_RE.search(line) if ":" in line else None
         if m:
             fm.closing = (s + m.start() + len(m.group()) - len(m.group().lstrip(" \t*-")), len(text))
             break
