@@ -28,7 +28,10 @@ import marshal
 import sys
 
 import regex
-from regex import A, ASCII, DOTALL, I, IGNORECASE, M, MULTILINE, S, U, UNICODE, V0, V1, VERBOSE, X, error, escape  # noqa: F401
+from regex import (  # noqa: F401 - regex's names, for modules that import this one as re or regex
+    A, ASCII, B, BESTMATCH, DOTALL, E, ENHANCEMATCH, F, FULLCASE, I, IGNORECASE, M, MULTILINE, P, POSIX, R,
+    REVERSE, S, U, UNICODE, V0, V1, VERBOSE, VERSION0, VERSION1, W, WORD, X, error, escape,
+)
 from regex import _regex  # the C module: unpickling a compiled pattern calls _regex.compile
 
 from . import user_cache
