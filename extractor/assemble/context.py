@@ -38,6 +38,7 @@ class Context:
     part_years: dict = field(default_factory=dict)
     sent_years: dict = field(default_factory=dict)  # sentence start -> the year its targets are for
     roles: dict = field(default_factory=dict)  # sentence start -> Role its last figure took from a cue
+    _chains: dict = field(default_factory=dict)  # offset -> its sections (chain)
 
     @property
     def doc_year(self) -> int | None:
@@ -63,8 +64,13 @@ class Context:
     def section(self, offset: int) -> Section | None:
         return section_at(self.sections, offset)
 
-    def chain(self, offset: int) -> list[Section]:
-        return enclosing(self.sections, offset)
+    def chain(self, offset: int) -> tuple[Section, ...]:
+        """The sections holding ``offset``, outermost first (asked once per offset: every
+        stage asks for the same sentence and paragraph starts)."""
+        got = self._chains.get(offset)
+        if got is None:
+            got = self._chains[offset] = tuple(enclosing(self.sections, offset))
+        return got
 
     def in_quotes(self, s: int, e: int) -> bool:
         return any(a <= s and e <= b for a, b in self._quotes)
@@ -107,21 +113,22 @@ def _plan_year(meta: DocMeta, head: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+_CLAUSE_MARKS_BACK = re.compile(r"(?r)[();]")  # searched backwards
+
+
 def clause_start(text: str, pos: int, stop_at_trong_do: bool = True) -> int:
     """Start of the clause holding ``pos``: after the last ``;`` (outside brackets) or ``trong đó``."""
     depth = 0
-    i = pos - 1
-    while i >= 0:
-        c = text[i]
+    for m in _CLAUSE_MARKS_BACK.finditer(text, 0, pos):  # from pos backwards
+        c = m.group()
         if c == ")":
             depth += 1
         elif c == "(":
             if depth == 0:
-                return i + 1  # inside a parenthesis: it is its own clause
+                return m.end()  # inside a parenthesis: it is its own clause
             depth -= 1
-        elif c == ";" and depth == 0:
-            return i + 1
-        i -= 1
+        elif depth == 0:  # ";"
+            return m.end()
     return 0
 
 
@@ -198,8 +205,12 @@ def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
 
 
 @functools.lru_cache(maxsize=1)
-def _topic_res():
-    return [(t, re.compile("|".join(f"(?:{p})" for p in pats), re.I)) for t, pats in load_rules("topics")["topics"].items()]
+def _topic_rx():
+    """Every topic's keywords in one alternation, one named group a topic, in the file's order:
+    the leftmost keyword wins, and at one position the topic listed first (one search, not one a topic)."""
+    topics = list(load_rules("topics")["topics"].items())
+    rx = re.compile("|".join(f"(?P<t{i}>{'|'.join(f'(?:{p})' for p in pats)})" for i, (_, pats) in enumerate(topics)), re.I)
+    return rx, [t for t, _ in topics]
 
 
 def topic_of(text: str, fallbacks: list[str] = ()) -> str:
@@ -214,9 +225,6 @@ def topic_of(text: str, fallbacks: list[str] = ()) -> str:
 
 @functools.lru_cache(maxsize=4096)  # section titles are asked again for every record under them
 def _topic_in(t: str) -> str | None:
-    best = None
-    for topic, rx in _topic_res():
-        m = rx.search(t)
-        if m and (best is None or m.start() < best[1]):
-            best = (topic, m.start())
-    return best[0] if best else None
+    rx, names = _topic_rx()
+    m = rx.search(t)
+    return names[int(m.lastgroup[1:])] if m else None

@@ -298,16 +298,19 @@ def _target_year(ctx: Context, sent, v: Value, text: str) -> tuple[int | None, s
     return context_year(ctx, sent)
 
 
+_CLAUSE_MARKS = re.compile(r"[();]")
+
+
 def _clause_end(text: str, pos: int) -> int:
     depth = 0
-    for i in range(pos, len(text)):
-        c = text[i]
+    for m in _CLAUSE_MARKS.finditer(text, pos):
+        c = m.group()
         if c == "(":
             depth += 1
         elif c == ")":
             if depth == 0:
-                return i
+                return m.start()
             depth -= 1
-        elif c == ";" and depth == 0:
-            return i
+        elif depth == 0:  # ";"
+            return m.start()
     return len(text)
