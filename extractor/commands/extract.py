@@ -28,8 +28,7 @@ def extract(
         payload = {"documents": out}
         if failed:
             payload["errors"] = failed
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")  # one write, not one per token
     else:
         from rich.console import Console
 
