@@ -42,6 +42,12 @@ def _first_word(phrase: str) -> str:
     return words[0] if words else ""
 
 
+def _all_words(phrase: str) -> frozenset:
+    """The folded words of an alias (empty when one holds "/": those are not whole tokens)."""
+    words = [w for part in phrase.split("…") for w in _WORDS.findall(fold(part))]
+    return frozenset() if any("/" in w for w in words) else frozenset(words)
+
+
 class _Lazy:
     """A pattern compiled on first use: most aliases never meet a window holding their
     first word, and compiling all ~800 at start-up cost ~0.1 s per process."""
@@ -113,6 +119,8 @@ class Catalogue:
         self.alias_rx = [(p, ids) for _a, ids, p in ordered]
         # an alias can only match where its first folded word occurs: a substring test skips the rest
         self.alias_first = [_first_word(a) for a, _ids, _p in ordered]
+        # every word of an alias is a whole token of any window it matches in: all must be there
+        self.alias_words = [_all_words(a) for a, _ids, _p in ordered]
         # patterns by their first word (a whole [\w&]+ token where the pattern can match);
         # first words holding "/" are few and keep the substring test
         self.alias_by_first: dict[str, list[int]] = {}

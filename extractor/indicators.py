@@ -124,38 +124,52 @@ def expand_query(query: str) -> list[str]:
 # --------------------------------------------------------------------------- windows
 
 
+_CLAUSE_END_BACK = regex.compile(r"(?r)[;\n.]")  # searched backwards
+
+
 def _clause_start(t: str, lo: int, pos: int) -> int:
-    i = pos
-    while i > lo:
-        c = t[i - 1]
-        if c in ";\n" or (c == "." and not (t[i - 2 : i - 1].isdigit() and t[i : i + 1].isdigit())):
-            break
-        i -= 1
-    return i
+    """Start of the clause before ``pos`` (not before ``lo``): after ``;``, a line break, or
+    a full stop that is no decimal point."""
+    for m in _CLAUSE_END_BACK.finditer(t, lo, pos):
+        i = m.end()
+        if m.group() != "." or not (t[i - 2:i - 1].isdigit() and t[i:i + 1].isdigit()):
+            return i
+    return lo
+
+
+_AFTER_MARK = regex.compile(r"[();\n.,]")
+_TRONG_DO = regex.compile(r",\s*(?:trong\s+đó|trong\s+do)\b", regex.I)
 
 
 def _after(t: str, pos: int, hi: int, stops: Iterable[int]) -> int:
     """End of the text after a figure: the next figure outside parentheses, a clause end,
     ``, trong đó`` or the ")" closing the group the figure sits in.  Parenthesised
     groups after the figure are skipped (left in the window, their figures ignored)."""
-    stop = set(stops)
     limit = min(hi, pos + 220)
+    stops = sorted(s for s in stops if pos < s < limit)
+    k = 0  # the next stop
     i = pos
     while i < limit:
-        c = t[i]
-        if i in stop and i != pos:
-            break
+        m = _AFTER_MARK.search(t, i, limit)
+        at = m.start() if m else limit
+        while k < len(stops) and stops[k] < i:
+            k += 1  # inside a parenthesised group skipped
+        if k < len(stops) and stops[k] <= at:
+            return stops[k]  # the next figure
+        if not m:
+            return limit
+        c = m.group()
         if c == "(":
-            j = t.find(")", i + 1, min(len(t), i + 300))
+            j = t.find(")", at + 1, min(len(t), at + 300))
             if j < 0:
-                break
+                return min(at, limit)
             i = j + 1
             continue
-        if c == ")" or c in ";\n" or (c == "." and not (t[i - 1 : i].isdigit() and t[i + 1 : i + 2].isdigit())):
-            break
-        if c == "," and regex.match(r",\s*(?:trong\s+đó|trong\s+do)\b", t[i : i + 14], regex.I):
-            break
-        i += 1
+        if c in ");\n" or (c == "." and not (t[at - 1:at].isdigit() and t[at + 1:at + 2].isdigit())):
+            return at
+        if c == "," and _TRONG_DO.match(t[at:at + 14]):
+            return at
+        i = at + 1
     return min(i, limit)
 
 
@@ -201,9 +215,10 @@ _TOKEN = regex.compile(r"[\w&]+")
 def _hits(cat: Catalogue, window: str) -> list[Hit]:
     """Every alias match in the window, in catalogue order (longest alias first).
 
-    An alias pattern starts with its first word, bounded by non-word characters, so
-    only the patterns whose first word is one of the window's tokens are tried."""
-    idx = {i for tok in set(_TOKEN.findall(window)) for i in cat.alias_by_first.get(tok, ())}
+    An alias pattern's words are bounded by non-word characters, so only the patterns
+    whose words are all tokens of the window are tried."""
+    toks = set(_TOKEN.findall(window))
+    idx = {i for tok in toks for i in cat.alias_by_first.get(tok, ()) if cat.alias_words[i] <= toks}
     idx.update(i for i in cat.alias_slashed if cat.alias_first[i] in window)
     out = []
     for i in sorted(idx):
