@@ -74,7 +74,6 @@ def test_criterion_entries_match_the_sets():
         set_name, number = e["criterion"]["set"], str(e["criterion"]["number"])
         seen.setdefault(set_name, []).append(number)
         official = sets[set_name]["criteria"][number]["name"]
-        # "(name" not "(name)": rules/criteria.yml cuts huyện criterion 3 at its comma ("Thủy lợi và phòng")
         assert f"tiêu chí số {number} ({official}" in e["name"], e["id"]
         assert any(official in n for n in e["criterion_names"]), e["id"]
         assert e["polarity"] == "higher_better", e["id"]
