@@ -101,6 +101,9 @@ def _patterns() -> dict:
     issuer_lead = regex.compile(cfg["issuer_lead"], regex.I)
     stops = sorted((canonical(w).lower().split() for w in cfg["issuer_stop_words"]), key=len, reverse=True)
     stop_chars = cfg.get("issuer_stop_chars", ",;:()")
+    stops_by_first: dict[str, list[list[str]]] = {}  # longest first, as in ``stops``
+    for sw in stops:
+        stops_by_first.setdefault(sw[0], []).append(sw)
     rel = cfg.get("relations") or {}
     att = rel.get("attached") or {}
     imp = rel.get("implements") or {}
@@ -110,7 +113,7 @@ def _patterns() -> dict:
         "bare": bare,
         "date": date,
         "issuer_lead": issuer_lead,
-        "stops": stops,
+        "stops_by_first": stops_by_first,
         "stop_char_re": regex.compile("[%s]" % regex.escape(stop_chars)),
         "max_words": int(cfg.get("issuer_max_words", 12)),
         "and_heads": [canonical(h).lower() for h in cfg.get("issuer_and_heads") or []],
@@ -165,18 +168,15 @@ def read_issuer(ctext: str, pos: int) -> tuple[str, int, int] | None:
     """The issuer named right at ``pos`` (after "của "): (canonical text, start, end)."""
     p = _patterns()
     end_limit = min(len(ctext), pos + 240)
-    stop = p["stop_char_re"].search(ctext, pos, end_limit)
-    segment = ctext[pos : stop.start() if stop else end_limit]
+    cut = p["stop_char_re"].search(ctext, pos, end_limit)
+    segment = ctext[pos : cut.start() if cut else end_limit]
     words = list(regex.finditer(r"\S+", segment))
+    lows = [w.group().lower() for w in words]
     kept: list = []
     k = 0
     while k < len(words) and len(kept) < p["max_words"]:
-        low = [w.group().lower() for w in words[k : k + 4]]
-        stop = None
-        for sw in p["stops"]:
-            if low[: len(sw)] == sw:
-                stop = sw
-                break
+        low = lows[k : k + 4]
+        stop = next((sw for sw in p["stops_by_first"].get(low[0], ()) if low[: len(sw)] == sw), None)
         if stop is not None and kept:
             if stop == ["và"] and k + 1 < len(words):
                 head = " ".join(w.group().lower() for w in kept[:2])
