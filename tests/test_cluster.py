@@ -284,7 +284,8 @@ def test_a_file_over_the_time_limit_fails_and_its_worker_is_restarted(tmp_path, 
     folder.mkdir()
     (folder / "ngan.txt").write_text("KẾ HOẠCH\nSố: 9/KH-UBND\nĐến năm 2025 có 80% số hộ dùng nước sạch.\n", encoding="utf-8")
     texts = [_renumber(p.read_text(encoding="utf-8"), k + 1) for k, p in enumerate(sorted(PLANS.glob("*.txt")))]
-    (folder / "rat_dai.txt").write_text("\n\n".join(texts * 6), encoding="utf-8")  # several seconds of work
+    # ~1.7 M characters: about 3 s of work on one core in 2026 (0.74 s for a quarter of it), well over the limit
+    (folder / "rat_dai.txt").write_text("\n\n".join(texts * 24), encoding="utf-8")
     before = set(client.scheduler_info()["workers"])
     with DaskExecutor(client=client, settings=load_settings(time_limit=1.0)) as ex:
         got = ingest_paths([folder], db=str(tmp_path / "dask.db"), executor=ex)
