@@ -83,12 +83,15 @@ def main() -> int:
         return 0
     ref = json.loads(Path(args.path).read_text())
     bad = 0
-    for key in sorted(set(ref) | set(now)):
+    new = sorted(set(now) - set(ref))
+    if new:
+        print(f"not in the reference (not compared): {', '.join(new)}")
+    for key in sorted(ref):
         d = first_difference(ref.get(key), now.get(key), "")
         if d:
             bad += 1
             print(f"CHANGED {key}{d}")
-    print(f"{len(now)} files, {bad} changed")
+    print(f"{len(ref)} files, {bad} changed")
     return 1 if bad else 0
 
 
