@@ -415,3 +415,16 @@ Rà soát cơ sở vật chất trường học.
 """
     m = extract_meta(norm(raw))
     assert m.issuer is None and m.level is None and m.provenance.get("issuer") is None
+
+
+def test_finditer_at_words_same_as_finditer():
+    """The word-cued scan finds what the pattern's own scan finds, in any case, in any window."""
+    from extractor.citations import _patterns, finditer_at_words
+    from extractor.normalise import canonical
+
+    p = _patterns()
+    text = canonical(norm(FULL + "\nTHỰC HIỆN KẾ HOẠCH SỐ 47-KH/TU, NGÀY 03/6/2022 CỦA TỈNH ỦY\nhướng dẫn số 12/HD-UBND; İ Quyết định 5/QĐ-UB"))
+    for a, b in [(0, len(text)), (10, len(text) - 5), (40, 200)]:
+        want = [m.span() for m in p["typed"].finditer(text, a, b)]
+        assert [m.span() for m in finditer_at_words(p["typed"], text, p["typed_cue"], a, b)] == want
+    assert len(list(finditer_at_words(p["typed"], text, p["typed_cue"]))) >= 3

@@ -180,3 +180,38 @@ def test_seeds_give_six_documents():
     assert first.startswith("HƯỚNG DẪN")
     assert "(Gửi kèm Kế hoạch số 47-KH/TU" in first
     assert second.startswith("KẾ HOẠCH")
+
+
+# --------------------------------------------------------------------------- line kinds (prechecked)
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "motto"),
+        ("ÐẢNG CỘNG SẢN VIỆT NAM", "motto"),  # Icelandic Ð for Đ: canonical() mends it
+        ("Độc lập - Tự do - Hạnh phúc", "motto"),
+        ("Số: 27 /KH-UBND", "number"),
+        ("Lạc Dương, ngày 05 tháng 7 năm 2022", "date"),
+        ("TP. Pleiku, ngày 1/2/2023", "date"),
+        ("UBND HUYỆN BẢO LÂM", "org"),
+        ("*% ỦY BAN NHÂN DÂN", "org"),
+        ("TM. ỦY BAN NHÂN DÂN", None),
+        ("* ,", "mark"),
+        ("Căn cứ Quyết định số 263/QĐ-TTg", None),
+        ("- Lưu VT.", None),
+    ],
+)
+def test_letterhead_kind(line, kind):
+    from extractor.split import letterhead_kind
+
+    assert letterhead_kind(line) == kind
+    assert letterhead_kind(unicodedata.normalize("NFD", line)) == kind
+
+
+def test_closing_lines():
+    from extractor.split import is_closing_line, is_signature_line
+
+    assert is_signature_line("KT. CHỦ TỊCH") and not is_signature_line("Kt. Chủ tịch")
+    assert is_closing_line("Tổ chức thực hiện./.") and is_closing_line("trước ngày 30/6. Nơi nhận: - Như trên;")
+    assert not is_closing_line("Tỷ lệ 3/5 xã đạt chuẩn")
