@@ -4,7 +4,8 @@ Each command lives in ``extractor/commands/<name>.py`` and is registered here.
 Commands are loaded lazily (``LazyGroup``): ``kehoach extract`` imports only
 ``extractor.commands.extract``; ``kehoach --help`` imports every command module,
 so those modules import nothing heavy at the top (only ``typer`` and the standard
-library; the work's imports go inside the command functions).
+library; the work's imports go inside the command functions).  Help is rendered
+without importing rich.markdown and rich.traceback (``_import_rich_utils``).
 """
 
 from __future__ import annotations

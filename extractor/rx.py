@@ -15,9 +15,10 @@ one-file ``kehoach extract`` compiles ~480 of them (0.12 s).  A compiled pattern
 rebuilt from the arguments of regex's C constructor, which regex itself pickles
 (``Pattern._pickled_data``; they depend only on the pattern, its flags and the regex
 version).  So those arguments are kept in the user's cache (``extractor.user_cache``;
-``KEHOACH_CACHE_DIR=off`` for none), and a later process builds the same pattern
-object from them in microseconds.  Patterns new to the cache are added when the
-process exits (``save()``).
+``KEHOACH_CACHE_DIR=off`` for none), and a later process builds the pattern from
+them in microseconds: the pattern a fresh compile gives (regex's own code for a pattern
+differs between processes only in the order of a set of possible first characters).
+Patterns new to the cache are added when the process exits (``save()``).
 """
 
 from __future__ import annotations
@@ -83,8 +84,6 @@ def _remember(key: tuple, compiled: regex.Pattern) -> None:
         args = marshal.dumps(data[1:])
     except ValueError:  # a value marshal cannot hold
         return
-    if not _added:
-        atexit.register(save)
     _added[key] = args
 
 
@@ -101,6 +100,9 @@ def save() -> None:
     kept.update(_added)
     user_cache.write(_CACHE_NAME, kept)
     _added.clear()
+
+
+atexit.register(save)
 
 
 def compile(pattern, flags: int = 0, **kwargs) -> regex.Pattern:  # noqa: A001 - the module's own name
