@@ -1,5 +1,6 @@
-"""Start-up work kept between processes (issue 14): compiled regular expressions in the
-user's cache are exactly what regex compiles, a damaged cache is ignored, and
+"""Start-up work kept between processes (issue 14): compiled regular expressions rebuilt
+from the user's cache are the patterns regex compiles (same groups, same matches, the
+same code up to the order of a first-character set), a damaged cache is ignored, and
 ``KEHOACH_CACHE_DIR=off`` keeps nothing."""
 
 from __future__ import annotations
