@@ -17,6 +17,7 @@ shared machine hits every contender alike:
   pypdfium2 (``get_textpage().get_text_range()``) on the same files, each a fresh
   ``python -c`` process                       goal: ingest >= 3x pdfplumber
 
+Writes every run's times to ``bench/_work/cli.json`` (``bench/goals.py`` reads it).
 Also records how long importing ``extractor.cli`` takes, and whether the small batch
 ran in-process (no forkserver started: ``small_batch`` in ``extractor.ingest``).
 """
@@ -24,6 +25,7 @@ ran in-process (no forkserver started: ``small_batch`` in ``extractor.ingest``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -203,6 +205,7 @@ def main(argv=None) -> int:
     ap.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     args = ap.parse_args(argv)
     m = measure(args.repeat)
+    (corpus.WORK / "cli.json").write_text(json.dumps(m, indent=1))  # read by bench/goals.py
     text = report(m, args.repeat)
     print(text)
     if not args.no_write:
