@@ -48,8 +48,9 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in msg or "busy" in msg
 
 
-def _begin_immediate(conn: sqlite3.Connection, wait: float, notify: Callable[[str], None]) -> None:
-    """``BEGIN IMMEDIATE``, retried in short attempts for up to ``wait`` seconds."""
+def _begin_immediate(conn: sqlite3.Connection, wait: Optional[float], notify: Callable[[str], None]) -> None:
+    """``BEGIN IMMEDIATE``, retried in short attempts for up to ``wait`` seconds
+    (``None``: ``Settings.write_wait``, read only when the lock is not free at once)."""
     (old_timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
     conn.execute(f"PRAGMA busy_timeout = {_ATTEMPT_MS}")
     start = time.monotonic()
@@ -62,6 +63,8 @@ def _begin_immediate(conn: sqlite3.Connection, wait: float, notify: Callable[[st
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
                     raise
+            if wait is None:
+                wait = _default_wait()
             waited = time.monotonic() - start
             if waited >= wait:
                 raise DatabaseBusy(
@@ -108,7 +111,7 @@ def write_transaction(
         else:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    _begin_immediate(conn, _default_wait() if wait is None else wait, notify or _stderr)
+    _begin_immediate(conn, wait, notify or _stderr)
     try:
         yield db
     except BaseException:

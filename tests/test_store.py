@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 import unicodedata
 
 import pytest
@@ -129,6 +130,48 @@ def test_store_documents_writes_every_table(db):
     assert json.loads(a["criteria"]) == ["2", "5"]
     total, part = db["funding"].rows
     assert part["parent_record_id"] == total["id"] and part["source_of_funds"] == "ngân sách tỉnh"
+
+
+def _many_records_doc(n_parts: int) -> Document:
+    """``make_doc`` with ``n_parts`` more funding components of its total (record 3)."""
+    doc = make_doc(number="9-KH")
+    s, e = span(TEXT, "ngân sách tỉnh 40 tỷ đồng")
+    doc.records += [Funding(amount_vnd=1_000_000 * (i + 1), role="component", parent=3, quote=TEXT[s:e], start=s, end=e)
+                    for i in range(n_parts)]
+    return doc
+
+
+def _stored(db) -> dict:
+    """Every row of the document tables, ids included, and the records FTS finds."""
+    out = {t: db.conn.execute(f'SELECT * FROM "{t}" ORDER BY id').fetchall()
+           for t in ("sources", "documents", "sections", "citations", "records")}
+    out["sources"] = [r[:16] for r in out["sources"]]  # without ingested_at and the timings
+    out["fts"] = db.conn.execute("SELECT rowid FROM records_fts WHERE records_fts MATCH 'ngan sach tinh' "
+                                 "ORDER BY rowid").fetchall()
+    return out
+
+
+def test_a_documents_rows_go_in_a_few_statements_whatever_the_parameter_limit(tmp_path):
+    """75 records of one document go in 64 + 8 + 3 rows; with a parameter limit of 100 (two
+    records a statement) the database holds the very same rows, ids and FTS entries."""
+    stored = []
+    for limit in (None, 100):
+        db = store.open_db(tmp_path / f"{limit}.db")
+        if limit:
+            db.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+        store.store_documents(db, source(path="/plans/a.txt", sha="a"), [make_doc()])
+        inserts = set()  # the trace repeats a statement's text for each row its triggers handle
+        db.conn.set_trace_callback(lambda sql: inserts.add(sql) if sql.startswith('INSERT INTO "records"') else None)
+        store.store_documents(db, source(path="/plans/b.txt", sha="b"), [_many_records_doc(70)])
+        db.conn.set_trace_callback(None)
+        assert len(inserts) == (3 if limit is None else 38)
+        stored.append(_stored(db))
+    assert stored[0] == stored[1]
+    records = stored[0]["records"]
+    assert len(records) == 5 + 75 and [r[0] for r in records] == list(range(1, 81))
+    parents = [r for r in db.query("SELECT id, parent_record_id FROM records WHERE document_id = 2 AND type = 'funding'")]
+    total = parents[0]["id"]
+    assert total == 9 and [p["parent_record_id"] for p in parents] == [None] + [total] * 71
 
 
 def test_same_content_is_stored_once(db):

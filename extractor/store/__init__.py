@@ -48,8 +48,9 @@ between: the busy timeout never applies).  It waits for another writer up to
 it is waiting (``extractor.transactions``).  sqlite-utils' own writes (``insert``, ``upsert``, ``update``,
 ``query``) see the open transaction and nest as savepoints.  It also takes a
 plain ``sqlite3.Connection`` (Datasette's write connection).  Rows are prepared
-(folded, serialised) before the lock is taken, so the lock is held only for the
-inserts.
+(folded, serialised into tuples) before the lock is taken, so the lock is held only
+for the inserts: plain SQL, a few multi-row ``INSERT`` statements per table and
+document (``insert``).
 
 Modules: ``tables`` (columns, views), ``migrations`` (``MIGRATIONS``, ``ensure_schema``),
 ``database`` (``open_db``), ``rows`` (``prepare_document``), ``insert`` (the inserts of
@@ -71,10 +72,10 @@ from ..fold import fold
 from ..transactions import WAIT_MESSAGE, DatabaseBusy, write_transaction
 from .database import DEFAULT_DB, default_db_path, open_db, sqlite_utils_module
 from .export import export_cursor, export_table
-from .insert import _insert_document, _latest_for_path, _supersede_reissued, current_source
+from .insert import _insert_document, _insert_sql, _latest_for_path, _supersede_reissued, current_source
 from .migrations import MIGRATIONS, ensure_schema
 from .queries import counts, describe_document, find_document
-from .rows import _Prepared, _prepare_document, _source_row, own_ends, prepare_document
+from .rows import _Prepared, _prepare_document, _source_row, _sql_value, own_ends, prepare_document
 from .tables import (CITATIONS, DOCUMENTS, FLAGS, JSON_COLUMNS, RECORD_CONTEXT, RECORD_TABLES, RECORDS,
                      REVIEWS, SECTIONS, SOURCES, TABLES, context_sql)
 
@@ -107,31 +108,27 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Uni
     t0 = time.perf_counter()  # seconds_store: preparing (folding, serialising) and inserting
     # before taking the write lock (pool workers send documents already prepared)
     prepared = [doc if isinstance(doc, _Prepared) else _prepare_document(doc) for doc in docs]
+    conn = db.conn
     with write_transaction(db):
         existing = current_source(db, info.get("sha256"))
         if existing:
             return existing["id"]
-        previous = list(
-            db.query(
-                "SELECT id FROM sources WHERE path = ? AND status = 'ok' AND superseded_by IS NULL",
-                [info["path"]],
-            )
-        )
-        version = db.execute(
-            "SELECT COALESCE(MAX(version), 0) FROM sources WHERE path = ? AND status = 'ok'",
-            [info["path"]],
-        ).fetchone()[0]
+        versions = conn.execute("SELECT id, version, superseded_by FROM sources WHERE path = ? AND status = 'ok'",
+                                [info["path"]]).fetchall()
+        previous = [sid for sid, _, superseded_by in versions if superseded_by is None]
+        version = max((v for _, v, _ in versions if v is not None), default=0)
         info.update(status="ok", error=None, version=version + 1, n_documents=len(docs))
-        source_id = db["sources"].insert(info).last_pk
-        for prep in prepared:
-            _insert_document(db, source_id, prep)
+        cols = tuple(info)
+        source_id = conn.execute(_insert_sql("sources", cols), [_sql_value(info[c]) for c in cols]).lastrowid
+        new_docs = [(_insert_document(db, source_id, prep), prep) for prep in prepared]
         # earlier failed / skipped attempts at this path are out of date now
-        db.execute("DELETE FROM sources WHERE path = ? AND status IN ('failed', 'skipped')", [info["path"]])
-        for old in previous:
-            db["sources"].update(old["id"], {"superseded_by": source_id})
-            db.execute("UPDATE documents SET superseded = 1 WHERE source_id = ?", [old["id"]])
-        _supersede_reissued(db, source_id)
-        db["sources"].update(source_id, {"seconds_store": round(time.perf_counter() - t0, 4)})
+        conn.execute("DELETE FROM sources WHERE path = ? AND status IN ('failed', 'skipped')", [info["path"]])
+        for old_id in previous:
+            conn.execute("UPDATE sources SET superseded_by = ? WHERE id = ?", [source_id, old_id])
+            conn.execute("UPDATE documents SET superseded = 1 WHERE source_id = ?", [old_id])
+        _supersede_reissued(db, source_id, new_docs)
+        conn.execute("UPDATE sources SET seconds_store = ? WHERE id = ?",
+                     [round(time.perf_counter() - t0, 4), source_id])
     return source_id
 
 

@@ -20,10 +20,14 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps(value, ensure_ascii=False), built once
+
+
 def _json(value: Any) -> Optional[str]:
+    """``value`` as JSON text (``None`` stays ``None``)."""
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _source_row(source_info: dict) -> dict:
@@ -40,70 +44,85 @@ def _source_row(source_info: dict) -> dict:
     return info
 
 
-def _record_split(record) -> tuple[dict, Optional[int]]:
+# Each table's prepared values, in this column order (``_sql_value`` applied); the
+# columns ``store_documents`` fills itself (ids, ``document_id``, ``parent_record_id``) are not here.
+META_COLUMNS = ("doc_type", "number", "date", "issuer", "level", "province", "district", "commune", "title",
+                "period", "signer", "attached_to")
+DOCUMENT_COLUMNS = ("part", "start", "end", *META_COLUMNS, "provenance", "text", "ocr", "superseded")
+_IDENTITY = {c: DOCUMENT_COLUMNS.index(c) for c in ("doc_type", "number", "issuer", "date")}
+SECTION_COLUMNS = ("label", "title", "marker", "start", "end", "level", "title_folded", "text_folded")
+CITATION_COLUMNS = tuple(c for c in CITATIONS if c not in ("id", "document_id"))
+RECORD_COLUMNS = tuple(c for c in RECORDS if c not in ("id", "document_id", "parent_record_id"))
+_RECORD_INDEX = {c: i for i, c in enumerate(RECORD_COLUMNS)}
+# where a record's fields go: a column of their own (a funding ``source`` in ``source_of_funds``),
+# or, when not listed here, the JSON object ``extra``
+_FIELD_INDEX = {c: i for c, i in _RECORD_INDEX.items() if c not in ("extra", "quote_folded")}
+_FIELD_INDEX["source"] = _RECORD_INDEX["source_of_funds"]
+
+
+def _sql_value(value: Any) -> Any:
+    """``value`` as SQLite stores it: lists and dicts as JSON text, other objects as text."""
+    if value is None or isinstance(value, (str, int, float, bytes)):
+        return value
+    if isinstance(value, (dict, list, tuple)):
+        return _json(value)
+    return str(value)
+
+
+def _record_split(record) -> tuple[tuple, Optional[int]]:
+    """A record's values (``RECORD_COLUMNS``) and the index of its parent record, if any."""
     data = record.model_dump()
-    row: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
     parent = data.pop("parent", None)
-    if "source" in data:
-        row["source_of_funds"] = data.pop("source")
+    values: list[Any] = [None] * len(RECORD_COLUMNS)
+    extra: dict[str, Any] = {}
     for key, value in data.items():
-        if key in RECORDS and key not in ("id", "document_id", "extra", "quote_folded", "parent_record_id"):
-            row[key] = _json(value) if key in JSON_COLUMNS else value
-        elif value is not None and value != []:
-            extra[key] = value
-    row["quote_folded"] = fold(data.get("quote"))
-    row["extra"] = _json(extra) if extra else None
-    return row, parent
+        i = _FIELD_INDEX.get(key)
+        if i is None:
+            if value is not None and value != []:
+                extra[key] = value
+        elif value is not None:
+            values[i] = _json(value) if key in JSON_COLUMNS else _sql_value(value)
+    values[_RECORD_INDEX["quote_folded"]] = fold(data.get("quote"))
+    values[_RECORD_INDEX["extra"]] = _json(extra) if extra else None
+    return tuple(values), parent
 
 
-@dataclass
+@dataclass(slots=True)
 class _Prepared:
-    """One document's rows, built before the write lock is taken."""
+    """One document's rows, built before the write lock is taken: tuples of values in
+    the order of ``DOCUMENT_COLUMNS``, ``SECTION_COLUMNS``, ``CITATION_COLUMNS`` and
+    ``RECORD_COLUMNS``; ``parents[i]`` is the index of record i's parent record."""
 
-    row: dict
-    sections: list[dict]
-    citations: list[dict]
-    records: list[dict]
+    row: tuple
+    sections: list[tuple]
+    citations: list[tuple]
+    records: list[tuple]
     parents: list[Optional[int]]
+
+    def identity(self) -> tuple:
+        """``(doc_type, number, issuer, date)``: what tells a re-issued document."""
+        return tuple(self.row[_IDENTITY[c]] for c in ("doc_type", "number", "issuer", "date"))
 
 
 def _prepare_document(doc: Document) -> _Prepared:
     meta = doc.meta
-    row = {
-        "part": doc.part,
-        "start": doc.start,
-        "end": doc.end,
-        **{
-            k: getattr(meta, k)
-            for k in ("doc_type", "number", "date", "issuer", "level", "province", "district",
-                      "commune", "title", "period", "signer", "attached_to")
-        },
-        "provenance": _json(meta.provenance or {}),
-        "text": doc.text,
-        "ocr": int(bool(doc.ocr)),
-        "superseded": 0,
-    }
+    row = (doc.part, doc.start, doc.end, *(getattr(meta, k) for k in META_COLUMNS),
+           _json(meta.provenance or {}), doc.text, int(bool(doc.ocr)), 0)
     sections = [
-        {
-            "label": s.label,
-            "title": s.title,
-            "marker": s.marker,
-            "start": s.start,
-            "end": s.end,
-            "level": s.level,
-            "title_folded": fold(s.title),
-            "text_folded": fold(doc.text[s.start : own_end]),
-        }
+        (s.label, s.title, s.marker, s.start, s.end, s.level, fold(s.title), fold(doc.text[s.start : own_end]))
         for s, own_end in zip(doc.sections, own_ends(doc.sections))
     ]
-    citations = [c.model_dump(include=set(CITATIONS)) for c in meta.cites or []]
+    citations = []
+    for cite in meta.cites or []:
+        values = cite.model_dump(include=set(CITATION_COLUMNS))
+        citations.append(tuple(_sql_value(values.get(c)) for c in CITATION_COLUMNS))
     records, parents = [], []
     for record in doc.records:
         rec, parent = _record_split(record)
         records.append(rec)
         parents.append(parent)
-    return _Prepared(row, sections, citations, records, parents)
+    return _Prepared(tuple(_sql_value(v) for v in row), [tuple(map(_sql_value, s)) for s in sections],
+                     citations, records, parents)
 
 
 def own_ends(sections: list) -> list[int]:
