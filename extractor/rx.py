@@ -26,6 +26,7 @@ from __future__ import annotations
 import atexit
 import functools
 import marshal
+import os
 import sys
 
 import regex
@@ -84,7 +85,26 @@ def _remember(key: tuple, compiled: regex.Pattern) -> None:
         args = marshal.dumps(data[1:])
     except ValueError:  # a value marshal cannot hold
         return
+    if _saving_pid != os.getpid():
+        _save_at_exit()
     _added[key] = args
+
+
+_saving_pid = 0  # the process that has arranged to save at its exit
+
+
+def _save_at_exit() -> None:
+    """Arrange for ``save()`` to run when this process ends: atexit for an ordinary
+    process; a pool worker ends with ``os._exit`` (no atexit), so there a multiprocessing
+    finalizer, run when the pool shuts down normally (a killed worker saves nothing)."""
+    global _saving_pid
+    _saving_pid = os.getpid()
+    atexit.register(save)
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and mp.parent_process() is not None:
+        from multiprocessing import util
+
+        util.Finalize(None, save, exitpriority=0)
 
 
 def save() -> None:
@@ -100,9 +120,6 @@ def save() -> None:
     kept.update(_added)
     user_cache.write(_CACHE_NAME, kept)
     _added.clear()
-
-
-atexit.register(save)
 
 
 def compile(pattern, flags: int = 0, **kwargs) -> regex.Pattern:  # noqa: A001 - the module's own name

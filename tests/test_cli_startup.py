@@ -64,3 +64,22 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, monkeypatch):
 def test_cache_off_keeps_nothing(tmp_path):
     _extract("off", XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pool_workers_save_their_patterns(tmp_path, monkeypatch):
+    """A pool worker ends without atexit; its patterns are saved all the same (a
+    multiprocessing finalizer), so an ingest with workers leaves every pattern an
+    in-process extraction of the same files needs."""
+    plans = [str(PLAN), str(PLAN.parent / "02_giolinh_huyen_kh150_2022.txt")]
+    env = {**os.environ, "KEHOACH_CACHE_DIR": str(tmp_path / "pool")}
+    proc = subprocess.run([sys.executable, "-m", "extractor", "ingest", *plans, "--db", str(tmp_path / "k.db"),
+                           "--workers", "1", "-q"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    proc = subprocess.run([sys.executable, "-m", "extractor", "extract", "--json", *plans], cwd=ROOT,
+                          capture_output=True, text=True, env={**env, "KEHOACH_CACHE_DIR": str(tmp_path / "one")})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    kept = {}
+    for name in ("pool", "one"):
+        monkeypatch.setenv("KEHOACH_CACHE_DIR", str(tmp_path / name))
+        kept[name] = set(user_cache.read(rx._CACHE_NAME) or {})
+    assert len(kept["one"]) > 100 and kept["one"] <= kept["pool"]
