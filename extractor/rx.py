@@ -48,6 +48,7 @@ _NOT_KEPT = regex.LOCALE | regex.DEBUG  # locale-dependent, or printing while co
 _saved: dict | None = None  # (pattern, flags, regex.DEFAULT_VERSION) -> marshalled constructor arguments
 _used: set = set()  # keys of _saved this process used
 _added: dict = {}  # entries this process compiled itself, saved at exit
+_saving_pid = 0  # the process that has arranged to save at its exit (a forked child has not)
 
 
 def _saved_patterns() -> dict:
@@ -88,9 +89,6 @@ def _remember(key: tuple, compiled: regex.Pattern) -> None:
     if _saving_pid != os.getpid():
         _save_at_exit()
     _added[key] = args
-
-
-_saving_pid = 0  # the process that has arranged to save at its exit
 
 
 def _save_at_exit() -> None:
