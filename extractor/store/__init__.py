@@ -72,7 +72,8 @@ from ..fold import fold
 from ..transactions import WAIT_MESSAGE, DatabaseBusy, write_transaction
 from .database import DEFAULT_DB, default_db_path, open_db, sqlite_utils_module
 from .export import export_cursor, export_table
-from .insert import _insert_document, _insert_sql, _latest_for_path, _supersede_reissued, current_source
+from .insert import (_insert_document, _insert_sql, _latest_for_path, _supersede_reissued, _update_sql,
+                     current_source)
 from .migrations import MIGRATIONS, ensure_schema
 from .queries import counts, describe_document, find_document
 from .rows import _Prepared, _prepare_document, _source_row, _sql_value, own_ends, prepare_document
@@ -133,15 +134,18 @@ def store_documents(db: sqlite_utils.Database, source_info: dict, docs: list[Uni
 
 
 def _record_status(db: sqlite_utils.Database, source_info: dict, status: str, error: str, **extra) -> int:
+    """Write a ``failed`` or ``skipped`` sources row, or refresh the path's last one."""
     info = _source_row(source_info)
     info.update(status=status, error=error, **extra)
+    cols = tuple(info)
+    values = [_sql_value(info[c]) for c in cols]
     with write_transaction(db):
         latest = _latest_for_path(db, info["path"])
         # the same outcome again for the same content: refresh that row, do not add one
         if latest and latest["status"] == status and latest["sha256"] == info.get("sha256"):
-            db["sources"].update(latest["id"], info)
+            db.conn.execute(_update_sql("sources", cols), [*values, latest["id"]])
             return latest["id"]
-        return db["sources"].insert(info).last_pk
+        return db.conn.execute(_insert_sql("sources", cols), values).lastrowid
 
 
 def record_failure(db: sqlite_utils.Database, source_info: dict, error: Union[str, BaseException]) -> int:

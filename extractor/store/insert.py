@@ -54,6 +54,12 @@ def _insert_sql(table: str, cols: tuple[str, ...], n_rows: int = 1) -> str:
     return f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) VALUES {", ".join([one] * n_rows)}'
 
 
+@functools.lru_cache(maxsize=32)
+def _update_sql(table: str, cols: tuple[str, ...]) -> str:
+    """``UPDATE table SET col = ?, … WHERE id = ?``."""
+    return f'UPDATE "{table}" SET {", ".join(chr(34) + c + chr(34) + " = ?" for c in cols)} WHERE id = ?'
+
+
 def _insert_values(conn: sqlite3.Connection, table: str, cols: tuple[str, ...], rows: Sequence[tuple]) -> None:
     """Insert ``rows`` (tuples in the order of ``cols``) in one to a few multi-row statements.
 

@@ -49,7 +49,7 @@ def _source_row(source_info: dict) -> dict:
 META_COLUMNS = ("doc_type", "number", "date", "issuer", "level", "province", "district", "commune", "title",
                 "period", "signer", "attached_to")
 DOCUMENT_COLUMNS = ("part", "start", "end", *META_COLUMNS, "provenance", "text", "ocr", "superseded")
-_IDENTITY = {c: DOCUMENT_COLUMNS.index(c) for c in ("doc_type", "number", "issuer", "date")}
+_IDENTITY = tuple(DOCUMENT_COLUMNS.index(c) for c in ("doc_type", "number", "issuer", "date"))
 SECTION_COLUMNS = ("label", "title", "marker", "start", "end", "level", "title_folded", "text_folded")
 CITATION_COLUMNS = tuple(c for c in CITATIONS if c not in ("id", "document_id"))
 RECORD_COLUMNS = tuple(c for c in RECORDS if c not in ("id", "document_id", "parent_record_id"))
@@ -101,10 +101,11 @@ class _Prepared:
 
     def identity(self) -> tuple:
         """``(doc_type, number, issuer, date)``: what tells a re-issued document."""
-        return tuple(self.row[_IDENTITY[c]] for c in ("doc_type", "number", "issuer", "date"))
+        return tuple(self.row[i] for i in _IDENTITY)
 
 
 def _prepare_document(doc: Document) -> _Prepared:
+    """One document's rows: folded and serialised, in column order."""
     meta = doc.meta
     row = (doc.part, doc.start, doc.end, *(getattr(meta, k) for k in META_COLUMNS),
            _json(meta.provenance or {}), doc.text, int(bool(doc.ocr)), 0)
