@@ -375,12 +375,12 @@ def profile_ingest(folder: Path, n: int, top: int = 25) -> dict:
         "hash + plan (sha256, duplicate check)": cum("extractor/ingest.py", "plan"),
         "read_file (pypdfium2)": cum("extractor/read/__init__.py", "read_file"),
         "extract_raw (normalise ... assemble)": cum("extractor/pipeline.py", "extract_raw"),
-        "store_documents (SQLite)": cum("extractor/store.py", "store_documents"),
+        "store_documents (SQLite)": cum("extractor/store/__init__.py", "store_documents"),
     }
     inner = {
         "normalise": cum("extractor/normalise.py", "normalise"),
         "split_documents": cum("extractor/split.py", "split_documents"),
-        "extract_metas": cum("extractor/meta.py", "extract_metas"),
+        "extract_metas": cum("extractor/meta/resolve.py", "extract_metas"),
         "paragraphs + build_sections": cum("extractor/sections.py", "paragraphs") + cum("extractor/sections.py", "build_sections"),
         "sentences (segment)": cum("extractor/segment.py", "sentences"),
         "assemble": cum("extractor/assemble/__init__.py", "assemble"),
