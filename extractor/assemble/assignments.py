@@ -20,6 +20,7 @@ twice is one record.
 
 from __future__ import annotations
 
+import bisect
 import functools
 
 from .. import rx as re
@@ -192,9 +193,18 @@ def _own_set(ctx: Context) -> str | None:
     return None
 
 
+_LEAD_RE = re.compile(r"^\s*(?:[-+•]\s*)?(?P<lead>(?:Đối\s+với|Về|Với)\s+[^:;]{3,120}):", re.I)
+
+
 def _context_set(ctx: Context, agency: str, start: int, own: str | None) -> str | None:
-    """The set for criteria a passage does not name a set for: the nearest enclosing
-    heading that names one (``1. Phân công … Bộ tiêu chí … nâng cao``), else the plan's."""
+    """The set for criteria a passage does not name a set for: the lead of its list item
+    (``- Đối với các tiêu chí huyện nông thôn mới nâng cao: Phòng …``), else the nearest
+    enclosing heading that names one (``1. Phân công … Bộ tiêu chí … nâng cao``), else the plan's."""
+    para = ctx.paras[max(0, bisect.bisect_right(ctx.para_starts, start) - 1)]
+    lead = ctx.text[para.start:start]
+    m = _LEAD_RE.match(lead)
+    if m and set_in(m.group("lead")):
+        return set_in(m.group("lead"))
     for sec in reversed(ctx.chain(start)):
         if agency_name(sec.title) == agency:
             continue
