@@ -187,5 +187,7 @@ def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | No
     kinds = {h.role for h in after}
     if len(kinds) == 1:
         h = after[0]
+        if strong_only and h.role == COMMITMENT:
+            return None  # in a results section a plan named after a figure does not make it one
         return Role(h.role, f"{h.name} (cùng câu / same sentence)")
     return None
