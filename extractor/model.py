@@ -183,6 +183,7 @@ class Funding(RecordBase):
     role_reason: Optional[str] = None  # why this role (total / component / item)
     # a table row's other cells: {"year" or "source", "amount_vnd", "amount_text", "value_start", "value_end"}
     breakdown: Optional[list[dict]] = None
+    split: Optional[str] = None  # "year": one year's share of its parent, summed apart from the sources
 
 
 Record = Union[Target, Status, Deadline, Assignment, Funding]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .assemble import assemble
 from .indicators import link_indicators
-from .model import Block, DocMeta, Document, RawText
+from .model import DocMeta, Document, RawText
 from .normalise import normalise
 from .sections import build_sections, paragraphs
 from .segment import sentences
@@ -65,8 +65,10 @@ def extract_path(path, **read_kwargs) -> list[Document]:
 
 
 def extract_text(text: str, name: str = "text.txt") -> list[Document]:
-    """Extract from text already in memory."""
-    return extract_raw(RawText(path=name, format="txt", blocks=[Block(text=text)]))
+    """Extract from text already in memory, as from a .txt file holding it."""
+    from .read.txt import text_raw
+
+    return extract_raw(text_raw(text.replace("\r\n", "\n").replace("\r", "\n"), name))
 
 
 def record_docs(document: Document):

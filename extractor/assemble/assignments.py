@@ -20,10 +20,14 @@ twice is one record.
 
 from __future__ import annotations
 
+import bisect
+import functools
+
 from .. import rx as re
 
 from ..model import Assignment
 from ..recognise import find_criteria
+from ..rules import load_rules
 from .agencies import agency_name, agency_subjects
 from .context import Context
 from .criteria import find_sets, set_in
@@ -33,13 +37,44 @@ def _passages(ctx: Context):
     """(agency, start, [(offset, text)]) for each agency passage: headings and bullet heads
     (whole paragraphs), then clause subjects in the other paragraphs."""
     heads = _head_passages(ctx)
-    out = [(name, start, [(ctx.paras[i].start, ctx.paras[i].text) for i in ids]) for name, start, ids in heads]
+    out = []
+    for name, start, ids in heads:
+        if len(ids) == 1 and ctx.paras[ids[0]].start == start:  # a bullet head: maybe several agencies
+            out.extend(_bullet_passages(name, ctx.paras[ids[0]]))
+        else:
+            out.append((name, start, [(ctx.paras[i].start, ctx.paras[i].text) for i in ids]))
     covered = {i for _, _, ids in heads for i in ids}
     for i, p in enumerate(ctx.paras):
         if i not in covered:
             out.extend(_clause_passages(p.start, p.text))
+    asks = _request_sections()
+    out = [x for x in out if not any(asks.search(s.title) for s in ctx.chain(x[1]))]
     out.sort(key=lambda x: x[1])
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _request_sections():
+    return re.compile(load_rules("agencies")["request_sections"], re.I)
+
+
+def _bullet_passages(name: str, p):
+    """One bullet's passages: ``- Công an xã: chỉ tiêu 19.2; Ban Chỉ huy Quân sự xã: chỉ tiêu 19.1``
+    names two agencies, each answering for what follows its own colon."""
+    out = [(name, p.start, [])]
+    pos = 0
+    for m in _NEXT_HEAD_RE.finditer(p.text):
+        other = agency_name(m.group("head"))
+        if not other:
+            continue
+        out[-1][2].append((p.start + pos, p.text[pos:m.start()]))
+        pos = m.start("head")
+        out.append((other, p.start + pos, []))
+    out[-1][2].append((p.start + pos, p.text[pos:]))
+    return out
+
+
+_NEXT_HEAD_RE = re.compile(r";\s*(?P<head>[^;:]{3,90}):")
 
 
 _CLAUSE_SPLIT_RE = re.compile(r";|\.\s+(?=[\p{Lu}\d(])|\.$")
@@ -158,9 +193,18 @@ def _own_set(ctx: Context) -> str | None:
     return None
 
 
+_LEAD_RE = re.compile(r"^\s*(?:[-+•]\s*)?(?P<lead>(?:Đối\s+với|Về|Với)\s+[^:;]{3,120}):", re.I)
+
+
 def _context_set(ctx: Context, agency: str, start: int, own: str | None) -> str | None:
-    """The set for criteria a passage does not name a set for: the nearest enclosing
-    heading that names one (``1. Phân công … Bộ tiêu chí … nâng cao``), else the plan's."""
+    """The set for criteria a passage does not name a set for: the lead of its list item
+    (``- Đối với các tiêu chí huyện nông thôn mới nâng cao: Phòng …``), else the nearest
+    enclosing heading that names one (``1. Phân công … Bộ tiêu chí … nâng cao``), else the plan's."""
+    para = ctx.paras[max(0, bisect.bisect_right(ctx.para_starts, start) - 1)]
+    lead = ctx.text[para.start:start]
+    m = _LEAD_RE.match(lead)
+    if m and set_in(m.group("lead")):
+        return set_in(m.group("lead"))
     for sec in reversed(ctx.chain(start)):
         if agency_name(sec.title) == agency:
             continue

@@ -198,6 +198,9 @@ def _cited(text: str, d) -> bool:
     return bool(re.search(r"\b(?:về|việc)\b|\bngày\s*$", tail)) and not re.search(r",\s*(?:để|nhằm|phấn\s+đấu|quyết\s+tâm|bảo\s+đảm|đảm\s+bảo)", tail)
 
 
+_COMPLETE_BEFORE = re.compile(r"\bhoàn\s+thành\s*$", re.I)
+
+
 def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] | None:
     """(ISO date, goal clause) when date phrase ``d`` dates an obligation, else None."""
     text = sent.text
@@ -211,8 +214,11 @@ def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] 
     date = d.date
     if d.kind == "at" and goal is None or d.kind == "within" and d.precision == "year" and goal is None:
         return None
-    if d.kind == "within" and d.precision == "year" and date != "--" and int(date) == ctx.plan_year and not _place_status(text[goal[0]:goal[1]]):
-        return None  # "trong năm 2025" of a 2025 plan is the plan's own period (a status goal is not)
+    if d.kind == "within" and d.precision == "year" and date != "--" and int(date) == ctx.plan_year \
+            and not _place_status(text[goal[0]:goal[1]]) \
+            and not (not ctx.planning_doc and _COMPLETE_BEFORE.search(text, 0, d.start)):
+        return None  # "trong năm 2025" of a 2025 plan is the plan's own period (a status goal is not,
+        # nor a report's "phấn đấu hoàn thành trong năm 2025": the rest of its year)
     if d.kind == "before" and d.precision == "year" and goal is None and _has_figure(text, *_clause_of(text, d), dates):
         return None  # a figure to reach before a year: a target
     if date.startswith("--"):

@@ -28,6 +28,7 @@ def _rules():
         "between": re.compile(r["breakdown_between"], re.I),
         "sources": [(s["source"], re.compile(s["pattern"], re.I)) for s in r["sources"]],
         "outcome": re.compile(r["outcome"], re.I),
+        "year_share": re.compile(r["year_share"], re.I),
     }
 
 
@@ -120,6 +121,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                     amount_text=m.text,
                     value_start=a_start,
                     value_end=p.start + m.end,
+                    split="year" if role == "component" and R["year_share"].search(lead[-60:]) else None,
                 )
             )
             if first_in_para is None:

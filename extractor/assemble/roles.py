@@ -153,19 +153,31 @@ def not_a_record(can: str, start: int, end: int, prev_end: int | None, unit: str
     return None
 
 
+def _describes_earlier(can: str, h: Hit, figures, pos: int) -> bool:
+    """Does cue ``h`` follow, in the same clause, a figure before ``pos`` (its noun only between)?"""
+    return any(fe <= h.start and fs < pos and h.start - fe <= 60 and re.fullmatch(r"[^,;]*", _PAREN_RE.sub("", can[fe:h.start]))
+               for fs, fe in figures)
+
+
 def is_anecdote(para_can_before: str) -> bool:
     """A paragraph that, up to the figure, tells of one person, household or donor."""
     return bool(_rules()["anecdote"].search(para_can_before))
 
 
-def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | None = None) -> Role | None:
+def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | None = None,
+                     figures: tuple = ()) -> Role | None:
     """The nearest cue before ``pos``; else the one kind of cue the sentence holds.
 
     ``strong_only`` (inside a results section): a commitment needs a strong cue.
+    ``figures``: (start, end) of the sentence's figures; a `relative` cue right after an
+    earlier one ("Giữ vững 17 tiêu chí đã đạt; hoàn thành thêm 02 …") describes that
+    figure's noun and decides nothing for the figures after it.
     """
     if strong_only:
         hits = [h for h in hits if h.role == RESULT or h.strong]
     before = [h for h in hits if h.start < pos]
+    if can is not None and figures:
+        before = [h for h in before if not (h.relative and _describes_earlier(can, h, figures, pos))]
     if before:
         h = max(before, key=lambda h: h.end)
         return Role(h.role, h.name)
@@ -175,5 +187,7 @@ def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | No
     kinds = {h.role for h in after}
     if len(kinds) == 1:
         h = after[0]
+        if strong_only and h.role == COMMITMENT:
+            return None  # in a results section a plan named after a figure does not make it one
         return Role(h.role, f"{h.name} (cùng câu / same sentence)")
     return None

@@ -3,9 +3,10 @@
 ``as_of`` is read as a reader would: a date the sentence states (``tính đến
 30/11/2023``, ``đến hết năm 2021``); else the document's own date for ``đến nay``
 / ``hiện có`` earlier in the paragraph; else a date the previous sentence of the
-paragraph states; else a year the sentence names (``năm 2022``; never a base year,
-``so với năm 2020``); else the year in the section title (``KẾT QUẢ NĂM 2023``);
-else the year the document is for; else its date; else null.
+paragraph states; else ``6 tháng đầu năm (2025)`` before the figure (year-06); else the
+year of the figure's own clause (``năm 2022``; never a base year, ``so với (cùng kỳ) năm
+2020``); else ``N tháng đầu năm`` earlier in the paragraph; else the year in the section
+title (``KẾT QUẢ NĂM 2023``); else the year the document is for; else its date; else null.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ from .roles import DEFAULT_COMMITMENT, Role
 _DATE_RE = re.compile(r"\b(?:đến|tới|tính\s+đến|tại\s+thời\s+điểm|thời\s+điểm)\s+(?:ngày\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})\s*/\s*(?P<y>(?:19|20)\d\d)\b", re.I)
 _YEAR_END_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b|\b(?:hết|cuối)\s+năm\s+(?P<y2>(?:19|20)\d\d)\b", re.I)
 _MONTH_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?tháng\s+(?P<m>\d{1,2})(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>(?:19|20)\d\d)\b", re.I)
-_NOW_RE = re.compile(r"\b(?:đến\s+nay|hiện\s+(?:nay|có|tại)|tính\s+đến\s+nay|đến\s+thời\s+điểm\s+(?:này|hiện\s+tại))\b", re.I)
+_NOW_RE = re.compile(r"\b(?:đến\s+nay|hiện\s+(?:nay|có|tại|đạt)|tính\s+đến\s+nay|đến\s+thời\s+điểm\s+(?:này|hiện\s+tại))\b", re.I)
+_CLAUSE_BREAK_RE = re.compile(r"[;]")
+_PART_OF_YEAR_RE = re.compile(
+    r"\b(?:(?P<n>\d{1,2})\s+tháng\s+đầu\s+năm|(?<=\b(?:trong|sau)\s+)(?P<n2>\d{1,2})\s+tháng(?!\s+(?:tới|tiếp|cuối|sau))|đầu\s+năm(?=\s+(?:19|20)\d\d))"
+    r"(?:\s+(?P<y>(?:19|20)\d\d))?", re.I)
+_PERIOD_END_RE = re.compile(r"\bgiai\s+đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)\s*,", re.I)
 _YEAR_RE = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 # a base year ("so với cuối năm 2023") or a period is not the date a figure holds at
-_BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:(?:cuối|đầu|hết)\s+)?(?:năm\s+)?(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d", re.I)
+_BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:(?:cuối|đầu|hết)\s+)?(?:năm\s+)?(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d", re.I)
 
 
 def _date_in(text: str) -> str | None:
@@ -44,14 +50,29 @@ def _date_in(text: str) -> str | None:
     return max(found)[1] if found else None
 
 
+def _part_of_year(ctx: Context, text: str, start_of_year: bool = True) -> str | None:
+    """``6 tháng đầu năm (2025)``, ``trong 6 tháng`` or ``đầu năm 2025`` in ``text``: the year and
+    month those months end with (January for the start of the year)."""
+    m = _PART_OF_YEAR_RE.search(text)
+    if not m or not start_of_year and not (m.group("n") or m.group("n2")):
+        return None  # "đầu năm 2025" dates its own sentence only
+    year = m.group("y") or ctx.plan_year or ctx.doc_year
+    n = m.group("n") or m.group("n2")
+    month = int(n) if n else 1
+    return f"{year}-{month:02d}" if year else None
+
+
 def as_of_for(ctx: Context, sent, pos: int) -> str | None:
     """The date or year a result at ``pos`` (sentence offsets) holds at."""
     before = sent.text[:pos]
     got = _date_in(before)
     if got:
         return got
+    period = _PERIOD_END_RE.search(before)
+    if period and not _BASE_RE.search(sent.text, max(0, period.start() - 12), period.end()):
+        return period.group("y")  # "Giai đoạn 2021 - 2024, toàn xã đã huy động …": at the period's end
     para = ctx.paras[sent.para]
-    if ctx.meta.date and _NOW_RE.search(ctx.text[para.start:sent.start + pos]):
+    if ctx.meta.date and _NOW_RE.search(before):
         return ctx.meta.date  # "đến nay", "hiện có": the document's own date
     i = ctx.sent_index.get(sent.start)
     prev = ctx.sents[i - 1] if i else None
@@ -59,9 +80,23 @@ def as_of_for(ctx: Context, sent, pos: int) -> str | None:
         got = _date_in(prev.text)
         if got:
             return got
-    years = [m.group("y") for m in _YEAR_RE.finditer(_BASE_RE.sub(" ", sent.text))]
+    earlier = ctx.text[para.start:sent.start]
+    got = _date_in(earlier)  # "Đến hết năm 2024, xã đã đạt …. … đã cứng hóa 100% …": the paragraph's date
+    if got:
+        return got
+    if ctx.meta.date and _NOW_RE.search(earlier):
+        return ctx.meta.date
+    text = _BASE_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
+    got = _part_of_year(ctx, text[:pos])
+    if got:
+        return got
+    years = [m for m in _YEAR_RE.finditer(text)]
     if years:
-        return years[-1] if len(set(years)) == 1 else years[0]
+        before_pos = [m for m in years if m.start() < pos and not _CLAUSE_BREAK_RE.search(text, m.end(), pos)]
+        return (before_pos[-1] if before_pos else years[0]).group("y")  # the year of the figure's own clause
+    got = _part_of_year(ctx, ctx.text[ctx.paras[sent.para].start:sent.start], start_of_year=False)
+    if got:
+        return got
     for sec in reversed(ctx.chain(sent.start)):
         ys = find_years(sec.title)
         if ys:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..model import Funding, Target
+from ..model import Funding, Status, Target
 from ..normalise import canonical
 from ..recognise import find_money
-from ..tables.header import Layout, RowInfo, number_of, read_layout, rules
+from ..tables.header import Layout, RowInfo, measure_of, number_of, read_layout, rules
 from ..tables.model import Cell, Row, Table
 from .context import Context, topic_of
 
@@ -242,14 +242,75 @@ def _targets(ctx: Context, t: Table, L: Layout) -> list[Target]:
     end_year = max((c.year for c in years), default=None)
     caption_years = rules()["cols"]["year"].findall(L.caption)
     default_year = int(caption_years[-1]) if caption_years else ctx.plan_year
+    row_year = next(iter(L.of_kind("row_year")), None)
     for info in L.rows:
         if info.kind in ("blank", "opener"):
             continue
+        own = _row_year(t, info, row_year)
         for c in cols:
-            year = c.year if c.kind == "year" else (c.year or end_year or default_year)
+            year = c.year if c.kind == "year" else (c.year or own or end_year or default_year)
             out += _target(ctx, t, L, info, c, year, subject=info.label, unit_cell=info.unit,
                            unit_from=(info.label, c.header, L.caption))
+        for c in L.of_kind("status"):
+            out += _status(ctx, t, L, info, c)
     return out
+
+
+def _row_year(t: Table, info: RowInfo, col) -> Optional[int]:
+    """The year a row's targets are for, from a "Năm hoàn thành" column."""
+    cell = _cell(t.rows[info.index], col.index) if col is not None else None
+    return _year_in(cell.text) if cell else None
+
+
+def _year_in(text: str) -> Optional[int]:
+    import re
+
+    m = re.search(r"(?:19|20)\d\d", text)
+    return int(m.group()) if m else None
+
+
+def _figure(cell: Optional[Cell]):
+    """``(value, comparator, unit or None)`` of a figure cell, bare or with its counted words."""
+    if cell is None:
+        return None
+    n = number_of(cell.text)
+    if n is not None:
+        value, cmp, pct = n
+        return value, cmp, "%" if pct else None
+    m = measure_of(cell.text)
+    if m is None:
+        return None
+    value, cmp, pct, words = m
+    return value, cmp, "%" if pct else _measure_unit(words)
+
+
+def _measure_unit(words: str) -> str:
+    """The unit of "58,5 triệu đồng/người/năm" or "01 HTX hoạt động hiệu quả": a known unit
+    at the start of the words, else their first word."""
+    from ..recognise import find_values
+
+    got = find_values("1 " + words)
+    if got and got[0].start == 0:
+        return got[0].unit
+    return words.split()[0]
+
+
+def _status(ctx, t: Table, L: Layout, info: RowInfo, c) -> list[Status]:
+    """A cell of a column of results (``Hiện trạng năm 2024``): a status record."""
+    row = t.rows[info.index]
+    cell = _cell(row, c.index)
+    got = _figure(cell)
+    if got is None:
+        return []
+    value, cmp, unit = got
+    unit = unit or info.unit or _unit(info.label, c.header, L.caption) or _unit_in_brackets(info.label, c.header)
+    return [Status(
+        quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
+        confidence=0.75, topic=topic_of(info.label + " " + c.header, [L.caption]),
+        value=value, unit=unit, comparator=cmp or "=", as_of=str(c.year) if c.year else ctx.meta.date,
+        subject=info.label or None, value_text=cell.text, value_start=cell.start, value_end=cell.end,
+        role_reason=f"table cell: row {info.label} × column {c.header} (kết quả / results column)",
+    )]
 
 
 def _period_start(ctx: Context, caption: str = "") -> Optional[int]:
@@ -264,15 +325,15 @@ def _period_start(ctx: Context, caption: str = "") -> Optional[int]:
 def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_from, unit_cell=None) -> list[Target]:
     row = t.rows[info.index]
     cell = _cell(row, c.index)
-    n = number_of(cell.text) if cell else None
-    if n is None:
+    got = _figure(cell)
+    if got is None:
         return []
-    value, cmp, pct = n
+    value, cmp, cell_unit = got
     if value == 0:
         return []  # "0" in a year column: nothing to reach that year
     if unit_cell and unit_cell[1:2].islower():
         unit_cell = unit_cell[0].lower() + unit_cell[1:]  # "Xã" as a cell is the unit "xã"
-    unit = "%" if pct else (unit_cell or _unit(*unit_from) or _unit_in_brackets(info.label, c.header))
+    unit = cell_unit or unit_cell or _unit(*unit_from) or _unit_in_brackets(info.label, c.header)
     return [Target(
         quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
         confidence=0.8, topic=topic_of(info.label + " " + c.header, [L.caption]),

@@ -124,10 +124,11 @@ def _subject(s_text: str, v: Value, clause_from: int) -> str | None:
     return after or None
 
 
-def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in_results: bool, committed: bool) -> Role | None:
+def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in_results: bool, committed: bool,
+          in_targets: bool = False, figures: tuple = ()) -> Role | None:
     """The role of one figure (rules/roles.yml); None when it is no record."""
     r = target_rules()
-    role = role_in_sentence(hits, v.start, strong_only=in_results, can=can)
+    role = role_in_sentence(hits, v.start, strong_only=in_results, can=can, figures=figures)
     if role is None and r["status_words"].search(can[cstart:v.start]):
         role = Role(RESULT, "từ chỉ hiện trạng / status words")
     if role is None and not committed and _DONE_AFTER.match(can[v.end:]):
@@ -140,6 +141,8 @@ def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in
         role = Role(COMMITMENT, "danh sách chỉ tiêu (nhãn: giá trị) / indicator list")
     if role is None and committed:
         role = Role(COMMITMENT, DEFAULT_COMMITMENT)
+    if role is None and in_targets:
+        role = Role(COMMITMENT, "mục tiêu / targets section")
     return role
 
 
@@ -159,11 +162,13 @@ def _outcome_money(text: str, can: str) -> list[Value]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _section_kind(titles: tuple) -> tuple[bool, bool]:
-    """(inside a results section, the innermost section is about money) for a chain of titles."""
+def _section_kind(titles: tuple) -> tuple[bool, bool, bool]:
+    """(inside a results section, the innermost section is about money, inside a targets
+    section) for a chain of titles."""
     r = target_rules()
     return (any(r["status_sections"].search(t) for t in titles),
-            any(r["funding_sections"].search(t) for t in titles[-1:]))
+            any(r["funding_sections"].search(t) for t in titles[-1:]),
+            any(r["target_sections"].search(t) for t in titles))
 
 
 def _carried(ctx: Context, sent) -> Role | None:
@@ -187,7 +192,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         return []
     chain = ctx.chain(sent.start)
     titles = [s.title for s in chain]
-    in_results, funding_section = _section_kind(tuple(titles))
+    in_results, funding_section, in_targets = _section_kind(tuple(titles))
     if not in_results and funding_section:
         return []
     values = find_values(text) + _outcome_money(text, can)
@@ -198,6 +203,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
     carried = _carried(ctx, sent)
     para = ctx.paras[sent.para]
     cites = [(m.start(), m.end()) for m in CITATION_RE.finditer(text)]
+    figures = tuple((x.start, x.end) for x in values)
     out: list[Target | Status] = []
     prev = None
     prev_end = None
@@ -209,8 +215,9 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         pre = can[max(0, v.start - 240): v.start]  # the patterns look at most ~150 characters back
         if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
             continue
-        if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (committed and _DONE_RIGHT_AFTER.match(can[v.end:])):
-            continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description
+        if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (
+                committed and _DONE_RIGHT_AFTER.match(can[v.end:]) and not r["maintain_before"].search(can[:v.start])):
+            continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description ("giữ vững 17 … đã đạt" is a target)
         if not_a_record(can, v.start, v.end, prev_end, v.unit, v.fraction):
             prev_end = v.end
             continue
@@ -218,7 +225,8 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         if is_anecdote(ctx.can[para.start:sent.start + v.start]):
             continue
         cstart = clause_start(text, v.start)
-        role = _role(ctx, sent, can, v, cstart, hits, carried, in_results, committed)
+        role = _role(ctx, sent, can, v, cstart, hits, carried, in_results, committed, in_targets and ctx.planning_doc,
+                     figures)
         if role is None:
             continue
         if role.reason and role.role == RESULT and "previous sentence" not in role.reason and role.reason != "mục kết quả / results section":

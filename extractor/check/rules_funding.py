@@ -1,5 +1,6 @@
 """``funding_sum_mismatch``: the components of a stated total (funding records with
-role ``component`` whose ``parent`` is that total or item) do not add up to it."""
+role ``component`` whose ``parent`` is that total or item) do not add up to it.  A
+breakdown by year (components with ``split == "year"``) is summed on its own."""
 
 from __future__ import annotations
 
@@ -53,9 +54,10 @@ def funding_mismatches(doc: Doc) -> list[Flag]:
         pid = r.get("parent_record_id")
         if r.get("role") == "component" and pid in by_id and pid != r["id"]:
             pid = _enclosing(doc, r, funding) or pid
-            children.setdefault(pid, []).append(r)
+            # a breakdown by year ("năm 2025 là …") sums to the total apart from the one by source
+            children.setdefault((pid, r.get("split")), []).append(r)
     out: list[Flag] = []
-    for pid, comps in children.items():
+    for (pid, _split), comps in children.items():
         total = by_id[pid]
         t = total.get("amount_vnd")
         if not t or _approximate(doc, total) or any(_approximate(doc, c) for c in comps):

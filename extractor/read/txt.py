@@ -96,6 +96,12 @@ def read_txt(path: str, data: bytes) -> RawText:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ReadError("tệp không có chữ / file holds no text (only blanks)")
+    return text_raw(text, path, encoding)
+
+
+def text_raw(text: str, path: str = "text.txt", encoding: Optional[str] = None) -> RawText:
+    """Decoded text as a reader's output: legacy fonts converted, pages at form feeds,
+    and text tables (pipes, aligned columns) as ``kind="table"`` blocks."""
     text, leg = legacy.fix(text)
     if leg:
         encoding = leg

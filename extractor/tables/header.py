@@ -41,6 +41,7 @@ def rules() -> dict:
         "units": [(c(u["pattern"]), u["unit"]) for u in r["target_units"]],
         "comparators": [(c(u["pattern"]), u["comparator"]) for u in r["comparators"]],
         "number": c(r["cell_number"]),
+        "measure": c(r["cell_measure"]),
     }
 
 
@@ -48,7 +49,7 @@ def rules() -> dict:
 class Column:
     index: int
     header: str  # the header rows' texts of this column, joined
-    kind: str  # number | label | unit | total | year | source | status | note | value | text
+    kind: str  # number | label | unit | total | year | source | status | note | value | text | row_year
     year: Optional[int] = None
     source: Optional[str] = None
     scale: Optional[int] = None  # đồng per unit written in this column's header
@@ -101,6 +102,16 @@ def number_of(text: str):
     except ValueError:
         return None
     return value, comp, bool(m.group("pct"))
+
+
+def measure_of(text: str):
+    """``(value, comparator, percent, words)`` when a cell holds one figure and the words of
+    what it counts (``48% hộ phân loại rác``, ``01 HTX hoạt động hiệu quả``), else None."""
+    m = rules()["measure"].match(text or "")
+    if not m:
+        return None
+    n = number_of((m.group("cmp") or "") + " " + m.group("n") + (m.group("pct") or ""))
+    return (n[0], n[1], n[2], " ".join(m.group("words").split())) if n else None
 
 
 def is_figure(text: str) -> bool:
@@ -202,7 +213,7 @@ def _header_count(table: Table) -> int:
         for i, t in enumerate(texts):
             if not t or (i == 0 and _is_numbering(t)):
                 continue
-            if is_figure(t) and not _is_year(t):
+            if (is_figure(t) or measure_of(t)) and not _is_year(t):
                 data = True
                 break
         if data and not _index_row(texts):
@@ -242,8 +253,9 @@ def _classify(parts: list[str], body: list[str], index: int) -> Column:
     col = Column(index, header, "text")
     sc = scale_in(can)
     col.scale = sc[0] if sc else None
-    nums = sum(1 for b in body if b and is_figure(b))
-    texts = sum(1 for b in body if b and not is_figure(b))
+    measures = sum(1 for b in body if b and not is_figure(b) and measure_of(b))
+    nums = sum(1 for b in body if b and is_figure(b)) + measures
+    texts = sum(1 for b in body if b and not is_figure(b)) - measures
     if index == 0 and (C["number"].match(can.strip()) or (body and all(not b or _is_numbering(b) for b in body))) \
             and not C["label"].search(can):
         col.kind = "number"
@@ -252,13 +264,14 @@ def _classify(parts: list[str], body: list[str], index: int) -> Column:
         col.kind = "unit"
         return col
     if body and any(body) and all(not b or _is_year(b) for b in body):
-        col.kind = "label"  # rows are years: "Năm 2021", "2022"
+        # "Năm hoàn thành": the year each row's target is for; else rows are years ("Năm 2021", "2022")
+        col.kind = "row_year" if C["row_year"].search(can) else "label"
         return col
     # the most specific header part decides (the bottom row of a multi-row header)
     for part in [canonical(p) for p in reversed(parts)] + [can]:
         y = _year_of(part)
         if C["status"].search(part) and nums >= texts:
-            col.kind = "status"
+            col.kind, col.year = "status", y
         elif y and nums >= texts:
             col.kind, col.year = "year", y
         elif C["total"].search(part) and nums >= texts:

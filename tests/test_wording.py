@@ -1,0 +1,72 @@
+"""Plans in wordings the seeds do not use: each test is one way real plans and reports put it."""
+
+from extractor.pipeline import extract_text
+
+PLAN = "KẾ HOẠCH\nXây dựng xã nông thôn mới nâng cao năm 2025 - 2026\n"
+REPORT = "BÁO CÁO\nKết quả xây dựng nông thôn mới 6 tháng đầu năm 2025\n"
+
+
+def records(text, kind=None):
+    (doc,) = extract_text(text)
+    return [r for r in doc.records if kind is None or r.type == kind]
+
+
+def figures(text):
+    return [(r.type, r.value, r.unit) for r in records(text) if r.type in ("target", "status")]
+
+
+def test_a_list_item_under_the_targets_heading_is_a_target_without_a_commitment_word():
+    text = PLAN + "I. MỤC TIÊU\n2. Mục tiêu cụ thể\n- Tỷ lệ hộ phân loại chất thải rắn tại nguồn từ 60% đến 65%.\n"
+    (t,) = records(text, "target")
+    assert (t.value, t.value_max, t.unit, t.comparator) == (60, 65, "%", "range")
+
+
+def test_keeping_what_was_reached_is_a_target_and_says_nothing_of_the_next_figures():
+    text = PLAN + "I. MỤC TIÊU\n1. Năm 2026\n- Giữ vững 17 tiêu chí đã đạt; hoàn thành thêm 02 tiêu chí còn lại, đạt 19/19 tiêu chí.\n"
+    got = [(r.type, r.value, r.comparator) for r in records(text)]
+    assert got == [("target", 17, "maintain"), ("target", 2, "increase"), ("target", 19, "=")]
+
+
+def test_a_recognition_one_strives_for_is_a_target_one_reported_is_a_result():
+    assert figures(REPORT + "II. NHIỆM VỤ\n- Phấn đấu công nhận thêm 08 thôn đạt chuẩn khu dân cư kiểu mẫu.\n") == [("target", 8, "thôn")]
+    text = REPORT + "I. KẾT QUẢ\nTrong 6 tháng đầu năm, có thêm 07 thôn được công nhận đạt chuẩn; kế hoạch cả năm 2025 công nhận thêm 15 thôn.\n"
+    assert figures(text) == [("status", 7, "thôn"), ("target", 15, "thôn")]
+
+
+def test_a_start_of_year_figure_is_a_result_dated_by_the_half_year_when_the_report_says_so():
+    text = REPORT + "I. KẾT QUẢ\nTỷ lệ hộ nghèo đầu năm 2025 là 2,41% (612 hộ); phấn đấu đến cuối năm còn dưới 2%.\n"
+    assert figures(text) == [("status", 2.41, "%"), ("status", 612, "hộ"), ("target", 2, "%")]
+    (s,) = records(REPORT + "I. KẾT QUẢ\nSau 6 tháng đầu năm, toàn huyện đã làm mới 42,6 km đường giao thông.\n", "status")
+    assert s.as_of == "2025-06"
+
+
+def test_the_description_of_a_place_gives_no_records():
+    text = PLAN + "I. ĐẶC ĐIỂM\nXã Tân Phú có 09 thôn, diện tích tự nhiên 1.215 ha, 2.940 hộ với 10.870 nhân khẩu.\n"
+    assert figures(text) == []
+
+
+def test_a_route_table_gives_results_from_the_current_column_and_targets_for_the_row_year():
+    text = PLAN + (
+        "I. MỤC TIÊU\n1. Lộ trình\n"
+        "| TT | Tiêu chí | Hiện trạng năm 2024 | Chỉ tiêu phấn đấu | Năm hoàn thành |\n"
+        "| 1 | Thu nhập | 58,5 triệu đồng/người/năm | 65 triệu đồng/người/năm | 2025 |\n"
+        "| 2 | Môi trường | 48% hộ phân loại rác | 70% hộ phân loại rác | 2026 |\n"
+    )
+    got = sorted((r.type, r.value, r.unit, getattr(r, "year", None) or getattr(r, "as_of", None)) for r in records(text))
+    assert got == [("status", 48, "%", "2024"), ("status", 58.5, "triệu đồng/người/năm", "2024"),
+                   ("target", 65, "triệu đồng/người/năm", 2025), ("target", 70, "%", 2026)]
+
+
+def test_one_bullet_can_assign_two_agencies_and_a_request_is_no_assignment():
+    text = PLAN + ("III. TỔ CHỨC THỰC HIỆN\n1. Phân công\n- Công an xã: chỉ tiêu 19.2; Ban Chỉ huy Quân sự xã: chỉ tiêu 19.1.\n"
+                   "IV. KIẾN NGHỊ\nĐề nghị Sở Nông nghiệp và Môi trường hướng dẫn thực hiện tiêu chí số 7.\n")
+    got = [(a.agency, a.criteria) for a in records(text, "assignment")]
+    assert got == [("Công an xã", ["19.2"]), ("Ban Chỉ huy Quân sự xã", ["19.1"])]
+
+
+def test_a_split_by_year_is_marked_so_it_is_summed_apart_from_the_sources():
+    text = PLAN + ("IV. KINH PHÍ\nTổng kinh phí thực hiện là 18.650 triệu đồng, trong đó:\n- Ngân sách tỉnh: 10.000 triệu đồng;\n"
+                   "- Ngân sách xã: 8.650 triệu đồng.\nPhân theo năm: năm 2025 là 10.200 triệu đồng; năm 2026 là 8.450 triệu đồng.\n")
+    got = [(f.amount_vnd // 10**6, f.role, f.split) for f in records(text, "funding")]
+    assert got == [(18650, "total", None), (10000, "component", None), (8650, "component", None),
+                   (10200, "component", "year"), (8450, "component", "year")]
