@@ -462,22 +462,37 @@ def link_indicators(records: list, text: str) -> list:
             figs.append(r)
     by_quote: dict[tuple, list[tuple[int, int]]] = {}
     for r in figs:
-        g = r.get if isinstance(r, dict) else (lambda k, d=None, r=r: getattr(r, k, d))
+        g = _getter(r)
         if isinstance(g("value_start"), int) and isinstance(g("value_end"), int):
             by_quote.setdefault((g("start"), g("end")), []).append((g("value_start"), g("value_end")))
+    unlinked = []
     for r in figs:
-        g = r.get if isinstance(r, dict) else (lambda k, d=None, r=r: getattr(r, k, d))
+        g = _getter(r)
         try:
             iid, words = link_one(text, folded, r, by_quote.get((g("start"), g("end")), []))
         except Exception:  # a bad record never stops the document
             iid, words = None, ""
+        _set_link(r, iid, words)
         if iid is None:
-            iid, words = _restated(figs, r, g)
-        vals = {"indicator": iid, "indicator_name": name(iid) if iid else None,
-                "indicator_match": (" ".join(words.split()) or None) if iid else None}
-        for k, v in vals.items():
-            if isinstance(r, dict):
-                r[k] = v
-            else:
-                setattr(r, k, v)
+            unlinked.append(r)
+    # then, in text order, a figure that restates one before it takes that one's indicator
+    # (after every figure's own clause was read: the answer does not depend on record order)
+    for r in sorted(unlinked, key=lambda r: _getter(r)("value_start") or 0):
+        iid, words = _restated(figs, r, _getter(r))
+        if iid is not None:
+            _set_link(r, iid, words)
     return records
+
+
+def _getter(r):
+    return r.get if isinstance(r, dict) else (lambda k, d=None, r=r: getattr(r, k, d))
+
+
+def _set_link(r, iid: Optional[str], words: str) -> None:
+    vals = {"indicator": iid, "indicator_name": name(iid) if iid else None,
+            "indicator_match": (" ".join(words.split()) or None) if iid else None}
+    for k, v in vals.items():
+        if isinstance(r, dict):
+            r[k] = v
+        else:
+            setattr(r, k, v)
