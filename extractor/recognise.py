@@ -383,7 +383,19 @@ def open_paren_before(text: str, pos: int, lo: int = 0) -> int | None:
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
+    """Quoted names, titles and slogans (``Phong trào “…”``), whose figures are not the
+    text's own.  Reported speech is not among them: a quote after a colon or opening a
+    sentence (``… cho biết: “Năm 2024, huyện phấn đấu …”``) says what the speaker's body
+    has done or will do."""
+    return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text) if not _is_speech(text, m.start(), m.group())]
+
+
+_SPEECH_BEFORE_RE = re.compile(r"(?:[:.!?…\n]|^)\s*$")
+
+
+def _is_speech(text: str, start: int, quote: str) -> bool:
+    return bool(_SPEECH_BEFORE_RE.search(text[max(0, start - 3):start] if start >= 3 else text[:start])) \
+        and len(quote.split()) >= 6 and quote[1:2].isupper()
 
 
 def attach(doc, mentions: list[tuple[int, int, str]]):

@@ -70,3 +70,24 @@ def test_a_split_by_year_is_marked_so_it_is_summed_apart_from_the_sources():
     got = [(f.amount_vnd // 10**6, f.role, f.split) for f in records(text, "funding")]
     assert got == [(18650, "total", None), (10000, "component", None), (8650, "component", None),
                    (10200, "component", "year"), (8450, "component", "year")]
+
+
+ARTICLE = "Huyện Cẩm Yên tăng tốc về đích nông thôn mới\n\nThứ Hai, 15/04/2024 08:30\n\n"
+
+
+def test_an_official_quoted_in_an_article_speaks_for_the_district():
+    text = ARTICLE + ("Ông Trần Văn Bình, Phó Chủ tịch UBND huyện cho biết: “Năm 2024, huyện phấn đấu có thêm 2 xã "
+                      "đạt chuẩn nông thôn mới và 1 xã đạt chuẩn nông thôn mới nâng cao”.\n")
+    assert figures(text) == [("target", 2, "xã"), ("target", 1, "xã")]
+
+
+def test_a_household_or_a_showcase_village_is_an_anecdote_and_a_share_of_money_no_record():
+    text = ARTICLE + ("Gia đình ông Lê Văn Tâm ở thôn 3 vừa hiến 350m2 đất và góp 50 triệu đồng làm đường.\n\n"
+                      "Thôn Đồng Tâm là điểm sáng của phong trào: 100% tuyến đường đã có điện chiếu sáng.\n\n"
+                      "Đến nay, tổng nguồn lực huy động đạt hơn 1.200 tỷ đồng, trong đó vốn lồng ghép chiếm 45%.\n")
+    assert [(r.type, r.value, r.unit) for r in records(text)] == [("status", 1200, "tỷ đồng")]
+
+
+def test_hien_dat_reports_a_result():
+    text = ARTICLE + "Theo Phòng Nông nghiệp, bình quân mỗi xã trên địa bàn hiện đạt 17,2 tiêu chí.\n"
+    assert figures(text) == [("status", 17.2, "tiêu chí/xã")]

@@ -166,7 +166,8 @@ def _overlap(a: Fig, b: Fig, tol: float) -> bool:
 def internal_conflicts(doc: Doc) -> list[Flag]:
     """One indicator, year and scope given two different figures in one document (a
     figure without a year is compared with those of every year); figures of one
-    sentence (a range, a restatement) and amounts added up are left alone."""
+    sentence (a range, a restatement), amounts added up, and a figure to keep
+    (``maintain``) beside one to reach are left alone."""
     if not section("internal").get("enabled", True):
         return []
     tol = tolerance()
@@ -180,6 +181,8 @@ def internal_conflicts(doc: Doc) -> list[Flag]:
                     continue
                 if a.rec.get("start") == b.rec.get("start") or _overlap(a, b, tol):
                     continue
+                if (a.rec.get("comparator") == "maintain") != (b.rec.get("comparator") == "maintain"):
+                    continue  # keeping what was reached ("100% số xã đã đạt chuẩn duy trì") beside a share to reach
                 pair = tuple(sorted(((a.value, a.value_max), (b.value, b.value_max)), key=str))
                 if pair in reported:
                     break
