@@ -33,14 +33,13 @@ def _fold_general(s: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _table() -> dict[int, str | None]:
-    table: dict[int, str | None] = {}
+def _table() -> list[str]:
+    """A list indexed by code point (``str.translate`` indexes a list faster than it looks
+    up a dict; a code point past its end is left as it is)."""
+    table = [chr(c) for c in range(_TABLE_RANGES[-1].stop)]
     for block in _TABLE_RANGES:
         for c in block:
-            ch = chr(c)
-            folded = _fold_general(ch)
-            if folded != ch:
-                table[c] = folded or None
+            table[c] = _fold_general(chr(c))
     return table
 
 
