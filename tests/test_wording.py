@@ -91,3 +91,39 @@ def test_a_household_or_a_showcase_village_is_an_anecdote_and_a_share_of_money_n
 def test_hien_dat_reports_a_result():
     text = ARTICLE + "Theo Phòng Nông nghiệp, bình quân mỗi xã trên địa bàn hiện đạt 17,2 tiêu chí.\n"
     assert figures(text) == [("status", 17.2, "tiêu chí/xã")]
+
+
+GUIDE = "HƯỚNG DẪN\nĐánh giá một số tiêu chí xã nông thôn mới nâng cao năm 2024\n"
+
+
+def test_a_guidance_note_defines_pass_conditions_which_are_no_records():
+    text = GUIDE + ("II. NỘI DUNG\n1. Tiêu chí số 3 về Thủy lợi\nChỉ tiêu 3.1: Xã đạt chỉ tiêu khi tỷ lệ diện tích đất sản xuất "
+                    "được tưới chủ động đạt từ 90% trở lên.\nChỉ tiêu 13.2: Xã có ít nhất 02 sản phẩm OCOP còn thời hạn.\n"
+                    "Phấn đấu đến hết năm 2024 có thêm ít nhất 30 xã đạt chuẩn nông thôn mới nâng cao.\n")
+    assert figures(text) == [("target", 30, "xã")]
+
+
+def test_money_mobilised_is_a_result_and_a_support_norm_a_per_unit_target():
+    text = PLAN + ("I. KẾT QUẢ\nTrong năm 2023, các xã đã huy động được 18.650 triệu đồng, trong đó nhân dân đóng góp "
+                   "6.120 triệu đồng.\nII. CƠ CHẾ HỖ TRỢ\n- Thôn đạt chuẩn kiểu mẫu được ngân sách huyện hỗ trợ 300 triệu đồng/thôn.\n")
+    assert sorted((r.type, r.value, r.unit) for r in records(text)) == [
+        ("status", 6120, "triệu đồng"), ("status", 18650, "triệu đồng"), ("target", 300, "triệu đồng/thôn")]
+
+
+def test_a_cut_off_date_of_results_is_no_deadline():
+    text = REPORT + "I. KẾT QUẢ\nTính đến ngày 31/12/2023, toàn huyện có 22/22 xã đạt chuẩn nông thôn mới.\n"
+    assert records(text, "deadline") == []
+
+
+def test_a_numbered_item_naming_two_agencies_gives_two_assignments():
+    text = PLAN + ("III. TỔ CHỨC THỰC HIỆN\n8. Phòng Nội vụ: phụ trách tiêu chí số 15. Phòng Tư pháp: phụ trách tiêu chí số 16.\n"
+                   "9. Công an huyện chủ trì chỉ tiêu 19.2; Ban Chỉ huy Quân sự huyện chủ trì chỉ tiêu 19.1.\n")
+    got = [(a.agency, a.criteria) for a in records(text, "assignment")]
+    assert got == [("Phòng Nội vụ", ["15"]), ("Phòng Tư pháp", ["16"]),
+                   ("Công an huyện", ["19.2"]), ("Ban Chỉ huy Quân sự huyện", ["19.1"])]
+
+
+def test_the_items_of_an_allocated_increase_are_increases():
+    text = PLAN + ("I. MỤC TIÊU\n1. Năm 2024\n- Xây dựng thêm ít nhất 3 thôn đạt chuẩn kiểu mẫu, cụ thể:\n"
+                   "+ Xã Yên Lạc: 02 thôn;\n+ Xã Yên Phú: 01 thôn.\n")
+    assert [(r.value, r.comparator) for r in records(text, "target")] == [(3, "increase"), (2, "increase"), (1, "increase")]

@@ -59,8 +59,9 @@ def _request_sections():
 
 
 def _bullet_passages(name: str, p):
-    """One bullet's passages: ``- Công an xã: chỉ tiêu 19.2; Ban Chỉ huy Quân sự xã: chỉ tiêu 19.1``
-    names two agencies, each answering for what follows its own colon."""
+    """One list item's passages: ``- Công an xã: chỉ tiêu 19.2; Ban Chỉ huy Quân sự xã: chỉ tiêu 19.1``
+    or ``9. Công an huyện chủ trì chỉ tiêu 19.2; Ban Chỉ huy Quân sự huyện chủ trì chỉ tiêu 19.1``
+    names two agencies, each answering for what follows its own name."""
     out = [(name, p.start, [])]
     pos = 0
     for m in _NEXT_HEAD_RE.finditer(p.text):
@@ -74,7 +75,7 @@ def _bullet_passages(name: str, p):
     return out
 
 
-_NEXT_HEAD_RE = re.compile(r";\s*(?P<head>[^;:]{3,90}):")
+_NEXT_HEAD_RE = re.compile(r"[;.]\s+(?P<head>[^;:.]{3,90}?)(?::|(?=\s+(?:chủ\s+trì|phụ\s+trách)\b))")
 
 
 _CLAUSE_SPLIT_RE = re.compile(r";|\.\s+(?=[\p{Lu}\d(])|\.$")
@@ -180,6 +181,21 @@ def _named_set(text: str) -> str | None:
     return None
 
 
+def _set_by_names(groups: list[dict]) -> str | None:
+    """The set whose criterion names the passages write beside the numbers ("tiêu chí số 14
+    (Y tế)", "số 16 (Tiếp cận pháp luật)"): the one set that every written name fits, if
+    only one does (the commune set and the advanced set number their criteria differently)."""
+    from .criteria import name_matches
+
+    written = [(n["number"], n["name"]) for g in groups for n in g["names"]]
+    if len(written) < 2:
+        return None
+    fits = [s for s in ("xa_ntm", "xa_ntm_nang_cao", "huyen_ntm")
+            if all(name_matches(s, num, name) is not False for num, name in written)
+            and sum(1 for num, name in written if name_matches(s, num, name)) >= 2]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _own_set(ctx: Context) -> str | None:
     """The criteria set the plan names for itself: in its title or first paragraph
     (``Bộ tiêu chí “Ấp nông thôn mới”``, ``Bộ tiêu chí quốc gia về xã nông thôn mới``),
@@ -218,8 +234,9 @@ def assignments_in(ctx: Context) -> list[Assignment]:
     out: list[Assignment] = []
     seen = set()
     own = _own_set(ctx)
-    for agency, a_start, chunks in _passages(ctx):
-        groups, order = _groups(chunks)
+    passages = [(agency, a_start, *_groups(chunks)) for agency, a_start, chunks in _passages(ctx)]
+    own = own or _set_by_names([g for *_, groups, _o in passages for g in groups.values()])
+    for agency, a_start, groups, order in passages:
         first = True
         for key in order:
             g = groups[key]

@@ -128,7 +128,10 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                 first_in_para = len(out) - 1
         # a paragraph ending "… trong đó:" / "gồm:" opens a breakdown
         if R["opens"].search(p.text):
-            stack.append((rank, len(out) - 1 if R["opens"].search(p.text[-30:]) else first_in_para))
+            # "… là 48.600 triệu đồng (năm 2024: …; năm 2025: …), trong đó:": the sources below break
+            # down the last amount that is not a year's share
+            last = next((k for k in range(len(out) - 1, -1, -1) if out[k].split is None), None)
+            stack.append((rank, last if R["opens"].search(p.text[-30:]) else first_in_para))
         if p.kind in ("bullet", "arabic", "letter"):
             last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
     return out, results

@@ -138,7 +138,7 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list
 def not_a_record(can: str, start: int, end: int, prev_end: int | None, unit: str | None, fraction) -> str | None:
     """Why the figure at ``can[start:end]`` is no record (scope, set description …), or None."""
     R = _rules()
-    before = can[max(0, start - 160):start]
+    before = can[max(0, start - 240):start]  # the patterns look at most ~200 characters back
     after = can[end:end + 80]
     for name, only, rx, then in R["before"]:
         if (only is None or only == unit) and rx.search(before) and (then is None or then.search(after)):

@@ -43,7 +43,8 @@ def groups_of(r) -> dict:
     return {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
 
 
-def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None) -> str:
+def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None,
+                   para: int | None = None) -> str:
     """Comparator of a figure, from the words of its clause (rules/targets.yml)."""
     r = target_rules()
     before = can[clause_from:v.start]
@@ -105,7 +106,25 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
             r"trong\s+đó|;|\b(?:đạt|có)\s+\S+\s*$", between, re.I
         ) and _rx(r"(?:,|\bvà)\s*$").search(between.rstrip()[-6:] + " "):
             return pcomp
+    if para is not None and ":" in before and _allocates(ctx, para, inc[0]):
+        return "increase"  # "Xây dựng thêm 12 thôn …, cụ thể: + Xã A: 02 thôn": a share of the increase
     return "="
+
+
+_DIGIT_RE = re.compile(r"(?<![\d.,])\d")
+
+
+def _allocates(ctx: Context, para: int, increase: str) -> bool:
+    """Is paragraph ``para`` an item of a list whose lead ("…, cụ thể:", "phân bổ như sau:")
+    commits to an increase ("Xây dựng thêm 12 thôn")?"""
+    for k in range(para - 1, max(-1, para - 13), -1):
+        p = ctx.paras[k]
+        if p.text.rstrip().endswith(":"):
+            lead = ctx.can[p.start:p.end]
+            return any(_rx(increase).search(lead, 0, m.start()) for m in _DIGIT_RE.finditer(lead))
+        if p.kind not in ("bullet", "letter", "arabic"):
+            return False
+    return False
 
 
 def _subject(s_text: str, v: Value, clause_from: int) -> str | None:
@@ -234,7 +253,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         elif role.role == RESULT and sent.start not in ctx.roles:
             ctx.roles[sent.start] = role
         cfrom = trong_do_start(can, cstart, v.start)
-        comp = comparator_for(ctx, text, can, v, cfrom, prev)
+        comp = comparator_for(ctx, text, can, v, cfrom, prev, sent.para)
         prev = (v, comp)
         out.append(_record(ctx, sent, v, role, comp, cstart, chain, titles))
     return out
