@@ -127,3 +127,30 @@ def test_the_items_of_an_allocated_increase_are_increases():
     text = PLAN + ("I. MỤC TIÊU\n1. Năm 2024\n- Xây dựng thêm ít nhất 3 thôn đạt chuẩn kiểu mẫu, cụ thể:\n"
                    "+ Xã Yên Lạc: 02 thôn;\n+ Xã Yên Phú: 01 thôn.\n")
     assert [(r.value, r.comparator) for r in records(text, "target")] == [(3, "increase"), (2, "increase"), (1, "increase")]
+
+
+def test_a_list_naming_the_criterion_first_assigns_the_lead_agency_not_its_partners():
+    text = PLAN + ("IV. PHÂN CÔNG\nTiêu chí 1 - Quy hoạch: Phòng Kinh tế - Hạ tầng (chủ trì), UBND các xã (phối hợp)\n"
+                   "Tiêu chí 17 - Môi trường: Phòng Tài nguyên và Môi trường (chủ trì); riêng chỉ tiêu 17.8 và 17.9: Phòng Y tế (chủ trì)\n"
+                   "Tiêu chí 19 - Quốc phòng và An ninh: Ban Chỉ huy Quân sự huyện (chủ trì chỉ tiêu 19.1), Công an huyện (chủ trì chỉ tiêu 19.2)\n")
+    got = [(a.agency, a.criteria) for a in records(text, "assignment")]
+    assert got == [("Phòng Kinh tế - Hạ tầng", ["1"]), ("Phòng Tài nguyên và Môi trường", ["17"]), ("Phòng Y tế", ["17.8", "17.9"]),
+                   ("Ban Chỉ huy Quân sự huyện", ["19.1"]), ("Công an huyện", ["19.2"])]
+
+
+def test_a_table_pasted_from_word_is_read_by_its_tabs():
+    text = ("KẾ HOẠCH\nXây dựng nông thôn mới năm 2024 - 2025\n"
+            "I. MỤC TIÊU\n1. Chỉ tiêu cho từng xã: số tiêu chí phấn đấu đạt theo từng năm\n"
+                   "TT\tXã\tSố tiêu chí đạt đến 31/12/2023\tNăm 2024\tNăm 2025\n"
+                   "1\tThanh Đức\t14\t16\t18\n"
+                   "2\tThanh Sơn\t13\t\t17\n")
+    got = sorted((r.type, r.value, r.unit, getattr(r, "year", None) or getattr(r, "as_of", None)) for r in records(text))
+    assert got == [("status", 13, "tiêu chí", "2023-12-31"), ("status", 14, "tiêu chí", "2023-12-31"),
+                   ("target", 16, "tiêu chí", 2024), ("target", 17, "tiêu chí", 2025), ("target", 18, "tiêu chí", 2025)]
+
+
+def test_another_provinces_figures_and_a_share_of_the_plan_are_not_this_reports_own():
+    text = REPORT + ("I. KẾT QUẢ\nVốn ngân sách trung ương đã giải ngân 1.245 tỷ đồng, đạt 92% kế hoạch vốn được giao; "
+                     "ngân sách địa phương giải ngân 587 tỷ đồng.\nSo với các tỉnh trong khu vực, tỉnh bạn Hà Tĩnh đã có 100% xã đạt chuẩn.\n")
+    assert sorted(r.value for r in records(text, "status")) == [92, 587, 1245]
+    assert records(text, "funding") == []

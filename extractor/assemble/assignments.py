@@ -46,7 +46,7 @@ def _passages(ctx: Context):
     covered = {i for _, _, ids in heads for i in ids}
     for i, p in enumerate(ctx.paras):
         if i not in covered:
-            out.extend(_clause_passages(p.start, p.text))
+            out.extend(_criterion_first_passages(p.start, p.text) or _clause_passages(p.start, p.text))
     asks = _request_sections()
     out = [x for x in out if not any(asks.search(s.title) for s in ctx.chain(x[1]))]
     out.sort(key=lambda x: x[1])
@@ -76,6 +76,49 @@ def _bullet_passages(name: str, p):
 
 
 _NEXT_HEAD_RE = re.compile(r"[;.]\s+(?P<head>[^;:.]{3,90}?)(?::|(?=\s+(?:chủ\s+trì|phụ\s+trách)\b))")
+
+
+# "Tiêu chí 1 - Quy hoạch: Phòng Kinh tế - Hạ tầng (chủ trì), UBND các xã (phối hợp)";
+# "riêng chỉ tiêu 17.8 và 17.9: Phòng Y tế (chủ trì)": the criterion first, then who answers for it
+_CRIT_FIRST_RE = re.compile(
+    r"(?P<head>(?:riêng\s+)?(?:tiêu\s+chí|chỉ\s+tiêu)\s+(?:số\s+)?\d{1,2}(?:\.\d{1,2})?(?:\s*(?:,|và)\s*\d{1,2}(?:\.\d{1,2})?)*)"
+    r"(?:\s*[-–]\s*[^:;]{1,90})?\s*:\s*(?P<who>[^;]+)", re.I)
+# where such an item starts: the paragraph's start, or after ";" or ")" (lines run together)
+_HEAD_AT_RE = re.compile(r"(?:^\s*(?:[-+•]\s*)?|[;)]\s*)(?P<head>(?:riêng\s+)?(?:tiêu\s+chí|chỉ\s+tiêu)\s+(?:số\s+)?\d)", re.I)
+_PART_RE = re.compile(r"[^,(]+(?:\([^()]*\))?")
+_LEAD_ROLE_RE = re.compile(r"\(\s*chủ\s+trì(?P<own>[^()]*)\)", re.I)
+_PARTNER_RE = re.compile(r"\(\s*phối\s+hợp\b", re.I)
+
+
+def _criterion_first_passages(offset: int, text: str):
+    """Passages of a line that names the criterion first and the agency after it; the
+    agency marked "(chủ trì)" answers for it (one marked "(chủ trì chỉ tiêu 19.1)" for
+    those indicators), "(phối hợp)" partners do not; with no marks, the first agency."""
+    out = []
+    cuts = [m.start("head") for m in _HEAD_AT_RE.finditer(text)]
+    for k, cut in enumerate(cuts):
+        seg = text[cut:cuts[k + 1] if k + 1 < len(cuts) else len(text)]
+        m = _CRIT_FIRST_RE.match(seg)
+        if not m:
+            continue
+        base = offset + cut
+        who_at = m.start("who")
+        parts = [(p.start() + who_at, p.group()) for p in _PART_RE.finditer(m.group("who")) if p.group().strip(" ,")]
+        leads = [(a, t) for a, t in parts if _LEAD_ROLE_RE.search(t)] or [
+            (a, t) for a, t in parts[:1] if not _PARTNER_RE.search(t)]
+        for a, t in leads:
+            name = agency_name(t.strip(" ,"))
+            if not name:
+                continue
+            own = _LEAD_ROLE_RE.search(t)
+            if own and re.search(r"\d", own.group("own")):  # "(chủ trì chỉ tiêu 19.1)"
+                chunk = (base + a + own.start("own"), own.group("own"))
+                start = base + a + (len(t) - len(t.lstrip(" ,")))
+            else:
+                chunk = (base + m.start("head"), m.group("head"))
+                start = base + m.start("head")
+            out.append((name, start, [chunk]))
+    return out
 
 
 _CLAUSE_SPLIT_RE = re.compile(r";|\.\s+(?=[\p{Lu}\d(])|\.$")

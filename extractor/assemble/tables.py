@@ -250,7 +250,7 @@ def _targets(ctx: Context, t: Table, L: Layout) -> list[Target]:
         for c in cols:
             year = c.year if c.kind == "year" else (c.year or own or end_year or default_year)
             out += _target(ctx, t, L, info, c, year, subject=info.label, unit_cell=info.unit,
-                           unit_from=(info.label, c.header, L.caption))
+                           unit_from=(info.label, c.header, " ".join(h.header for h in L.columns), L.caption))
         for c in L.of_kind("status"):
             out += _status(ctx, t, L, info, c)
     return out
@@ -295,6 +295,31 @@ def _measure_unit(words: str) -> str:
     return words.split()[0]
 
 
+def _place_row(L: Layout, info: RowInfo) -> Optional[str]:
+    """The place a row is about, when the label column lists places ("Xã", "Đơn vị"):
+    each commune's row is its own scope, not a second value for the same one."""
+    import re
+
+    head = L.columns[L.label_col].header if L.label_col < len(L.columns) else ""
+    m = re.fullmatch(r"\s*(?:tên\s+)?(?P<unit>xã|thôn|bản|huyện|đơn\s+vị|địa\s+phương)\s*", head, re.I)
+    if not m or not info.label:
+        return None
+    unit = m.group("unit").lower()
+    if unit in ("xã", "thôn", "bản", "huyện") and not info.label.lower().startswith(unit):
+        return f"{unit} {info.label}"  # "xã Thanh Thủy": a place the check recognises as one
+    return info.label
+
+
+def _header_date(header: str) -> Optional[str]:
+    """The day a results column holds at: "Số tiêu chí đạt đến 31/12/2023" -> 2023-12-31."""
+    import re
+
+    m = re.search(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d\d)\b", header or "")
+    if not m or not (1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12):
+        return None
+    return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+
+
 def _status(ctx, t: Table, L: Layout, info: RowInfo, c) -> list[Status]:
     """A cell of a column of results (``Hiện trạng năm 2024``): a status record."""
     row = t.rows[info.index]
@@ -307,7 +332,7 @@ def _status(ctx, t: Table, L: Layout, info: RowInfo, c) -> list[Status]:
     return [Status(
         quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
         confidence=0.75, topic=topic_of(info.label + " " + c.header, [L.caption]),
-        value=value, unit=unit, comparator=cmp or "=", as_of=str(c.year) if c.year else ctx.meta.date,
+        value=value, unit=unit, comparator=cmp or "=", as_of=_header_date(c.header) or (str(c.year) if c.year else ctx.meta.date),
         subject=info.label or None, value_text=cell.text, value_start=cell.start, value_end=cell.end,
         role_reason=f"table cell: row {info.label} × column {c.header} (kết quả / results column)",
     )]
@@ -338,6 +363,7 @@ def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_f
         quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
         confidence=0.8, topic=topic_of(info.label + " " + c.header, [L.caption]),
         value=value, unit=unit, comparator=_comparator(info.label + " " + c.header, cmp), year=year, subject=subject or None,
+        scope=_place_row(L, info),
         value_text=cell.text, value_start=cell.start, value_end=cell.end,
         role_reason=f"table cell: row {info.label} × column {c.header}",
     )]

@@ -235,7 +235,8 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
             continue
         if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (
-                committed and _DONE_RIGHT_AFTER.match(can[v.end:]) and not r["maintain_before"].search(can[:v.start])):
+                committed and not in_results and _DONE_RIGHT_AFTER.match(can[v.end:])
+                and not r["maintain_before"].search(can[:v.start])):
             continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description ("giữ vững 17 … đã đạt" is a target)
         if not_a_record(can, v.start, v.end, prev_end, v.unit, v.fraction):
             prev_end = v.end

@@ -142,6 +142,14 @@ def _aligned_rows(parts: list[list[tuple]]) -> list[list[str]]:
     return [_assign(p, cols) for p in parts]
 
 
+def _tabbed_rows(lines: list[str]) -> list[list[str]]:
+    """Rows of a table whose cells are separated by tabs (an empty cell between two tabs
+    keeps its place); a line typed with runs of spaces instead is split at those."""
+    rows = [[c.strip() for c in (ln.split("\t") if "\t" in ln else _GAP.split(ln.strip()))] for ln in lines]
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
 # --------------------------------------------------------------------------- page
 
 
@@ -174,7 +182,12 @@ def split_lines(lines: list[str], parts: list[list[tuple]], page: Optional[int] 
         keep = [k for k in range(a, b) if lines[k].strip() and not (
             kind == "pipe" and (_PIPE_SEP.match(lines[k]) or not any(_pipe_cells(lines[k]))))]
         body = [lines[k] for k in keep]
-        rows = [_pipe_cells(ln) for ln in body] if kind == "pipe" else _aligned_rows([parts[k] for k in keep])
+        if kind == "pipe":
+            rows = [_pipe_cells(ln) for ln in body]
+        elif sum("\t" in ln for ln in body) * 2 > len(body):
+            rows = _tabbed_rows(body)  # pasted from Word: cells by their place between tabs
+        else:
+            rows = _aligned_rows([parts[k] for k in keep])
         blocks.append(Block(kind="table", text="\n".join(body), rows=rows, page=page))
         pos = b
     after = "\n".join(lines[pos:])
