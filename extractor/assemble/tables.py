@@ -284,6 +284,14 @@ def _figure(cell: Optional[Cell]):
     return value, cmp, "%" if pct else _measure_unit(words)
 
 
+def _row_figure(t: Table, info: RowInfo, c):
+    """(row, cell, (value, comparator, unit or None)) of the figure in row ``info`` × column ``c``, or None."""
+    row = t.rows[info.index]
+    cell = _cell(row, c.index)
+    got = _figure(cell)
+    return (row, cell, got) if got is not None else None
+
+
 def _measure_unit(words: str) -> str:
     """The unit of "58,5 triệu đồng/người/năm" or "01 HTX hoạt động hiệu quả": a known unit
     at the start of the words, else their first word."""
@@ -322,12 +330,10 @@ def _header_date(header: str) -> Optional[str]:
 
 def _status(ctx, t: Table, L: Layout, info: RowInfo, c) -> list[Status]:
     """A cell of a column of results (``Hiện trạng năm 2024``): a status record."""
-    row = t.rows[info.index]
-    cell = _cell(row, c.index)
-    got = _figure(cell)
+    got = _row_figure(t, info, c)
     if got is None:
         return []
-    value, cmp, unit = got
+    row, cell, (value, cmp, unit) = got
     unit = unit or info.unit or _unit(info.label, c.header, L.caption) or _unit_in_brackets(info.label, c.header)
     return [Status(
         quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
@@ -348,12 +354,10 @@ def _period_start(ctx: Context, caption: str = "") -> Optional[int]:
 
 
 def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_from, unit_cell=None) -> list[Target]:
-    row = t.rows[info.index]
-    cell = _cell(row, c.index)
-    got = _figure(cell)
+    got = _row_figure(t, info, c)
     if got is None:
         return []
-    value, cmp, cell_unit = got
+    row, cell, (value, cmp, cell_unit) = got
     if value == 0:
         return []  # "0" in a year column: nothing to reach that year
     if unit_cell and unit_cell[1:2].islower():

@@ -40,25 +40,24 @@ def _signature_org(lines: list[str]) -> Org | None:
             org.unit = unit_word(m.group(1))
             org.place, org.known, _ = trim_place(org.unit, m.group(2))
         return org
-    if regex.search(r"HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|HĐND", text):
-        return Org("hdnd")
-    if regex.search(r"BAN\s+THƯỜNG\s+VỤ", text):
-        return Org("standing")
-    if regex.search(r"BAN\s+CHẤP\s+HÀNH", text):
-        return Org("exec")
-    if regex.search(r"ĐẢNG\s+ỦY", text):
-        return Org("party", "xã")
-    if regex.search(r"BAN\s+CHỈ\s+ĐẠO", text):
-        return Org("other", board="Ban Chỉ đạo")
-    if regex.search(r"TRƯỞNG\s+BAN", text):
-        return Org("ban")
-    if regex.search(r"BÍ\s+THƯ", text):
-        return Org("party")
-    if regex.search(r"CHỦ\s+TỊCH", text):
-        return Org("ubnd")
-    if regex.search(r"THỦ\s+TƯỚNG", text):
-        return Org("central", board="Thủ tướng Chính phủ")
+    for pattern, kind, unit, board in _SIGNERS:
+        if regex.search(pattern, text):
+            return Org(kind, unit, board=board)
     return None
+
+
+# The other issuers a signature block names, first match wins: (words, kind, unit, board).
+_SIGNERS = (
+    (r"HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|HĐND", "hdnd", None, None),
+    (r"BAN\s+THƯỜNG\s+VỤ", "standing", None, None),
+    (r"BAN\s+CHẤP\s+HÀNH", "exec", None, None),
+    (r"ĐẢNG\s+ỦY", "party", "xã", None),
+    (r"BAN\s+CHỈ\s+ĐẠO", "other", None, "Ban Chỉ đạo"),
+    (r"TRƯỞNG\s+BAN", "ban", None, None),
+    (r"BÍ\s+THƯ", "party", None, None),
+    (r"CHỦ\s+TỊCH", "ubnd", None, None),
+    (r"THỦ\s+TƯỚNG", "central", None, "Thủ tướng Chính phủ"),
+)
 
 
 def parse_closing(text: str, fm: FrontMatter) -> Closing:
