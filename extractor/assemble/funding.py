@@ -67,20 +67,11 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
         moneys = find_money(p.text)
         in_results = any(status.search(s.title) for s in chain)
         rank = _rank(p)
+        _close_parents(stack, p.kind, rank, bool(moneys))
         if not moneys:
-            if p.kind == "roman" or (p.kind in ("arabic", "letter") and not stack):
-                stack.clear()
-            else:
-                while stack and stack[-1][0] >= rank and p.kind != "text":
-                    stack.pop()
             if p.kind in ("bullet", "arabic", "letter"):
                 last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
             continue
-        if p.kind == "roman":
-            stack.clear()
-        else:
-            while stack and stack[-1][0] >= rank and not (rank == 0 and stack[-1][0] == 0 and False):
-                stack.pop()
         top = chain[0].label if chain else ""
         sents = ctx.by_para.get(pi, [])
         first_in_para = None
@@ -128,13 +119,30 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                 first_in_para = len(out) - 1
         # a paragraph ending "… trong đó:" / "gồm:" opens a breakdown
         if R["opens"].search(p.text):
-            # "… là 48.600 triệu đồng (năm 2024: …; năm 2025: …), trong đó:": the sources below break
-            # down the last amount that is not a year's share
-            last = next((k for k in range(len(out) - 1, -1, -1) if out[k].split is None), None)
-            stack.append((rank, last if R["opens"].search(p.text[-30:]) else first_in_para))
+            stack.append((rank, _breakdown_parent(out, p.text, first_in_para)))
         if p.kind in ("bullet", "arabic", "letter"):
             last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
     return out, results
+
+
+def _close_parents(stack: list, kind: str, rank: float, has_money: bool) -> None:
+    """Close the breakdowns a paragraph ends: a roman heading ends them all, as does a numbered
+    heading with no amount when none is open; otherwise those of its rank or deeper (a plain
+    text paragraph without an amount closes none)."""
+    if kind == "roman" or (not has_money and kind in ("arabic", "letter") and not stack):
+        stack.clear()
+    elif has_money or kind != "text":
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+
+
+def _breakdown_parent(out: list[Funding], text: str, first_in_para: int | None) -> int | None:
+    """The amount the items under a paragraph ending "… trong đó:" break down: its last amount
+    that is not a year's share ("… là 48.600 triệu đồng (năm 2024: …; năm 2025: …), trong đó:"),
+    or its first when the opening words stand earlier in it."""
+    if not _rules()["opens"].search(text[-30:]):
+        return first_in_para
+    return next((k for k in range(len(out) - 1, -1, -1) if out[k].split is None), None)
 
 
 def _role_of(ctx: Context, lead: str, out: list[Funding], stack, totals: dict, top: str, sent, a_start: int):
