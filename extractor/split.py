@@ -257,6 +257,9 @@ def is_section_start(line: str) -> bool:
     return bool(SECTION_START_RE.match(s))
 
 
+_SUBJECT_LINE_RE = regex.compile(r"\s*(?:V/v|V/V|Về\s+việc)\s+\S")
+
+
 def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
     """The spans of one document's opening (letterhead, heading, title, preamble) and closing."""
     paras = paragraphs(text)
@@ -270,6 +273,14 @@ def front_matter(text: str, max_heading_paras: int = 40) -> FrontMatter:
             fm.heading = (s, e)
             fm.letterhead = (0, s)
             break
+    if h is None:  # a letter (công văn) has no type heading: its "V/v …" line follows the letterhead
+        for i, (s, e, line) in enumerate(paras[:12]):
+            if _SUBJECT_LINE_RE.match(line):
+                h = i - 1
+                fm.doc_type = "CÔNG VĂN"
+                fm.heading = (s, s)
+                fm.letterhead = (0, s)
+                break
     k = 0 if h is None else h + 1
     pre_from = None
     if h is not None and k < len(paras):

@@ -154,3 +154,27 @@ def test_another_provinces_figures_and_a_share_of_the_plan_are_not_this_reports_
                      "ngân sách địa phương giải ngân 587 tỷ đồng.\nSo với các tỉnh trong khu vực, tỉnh bạn Hà Tĩnh đã có 100% xã đạt chuẩn.\n")
     assert sorted(r.value for r in records(text, "status")) == [92, 587, 1245]
     assert records(text, "funding") == []
+
+
+def test_the_national_thresholds_of_a_criteria_table_are_no_records_and_its_results_are_dated():
+    text = REPORT + ("I. KẾT QUẢ\n4. Kết quả đánh giá các tiêu chí (số liệu đến 30/11/2023)\n"
+                     "TT | Tên tiêu chí | Chỉ tiêu theo quy định | Kết quả thực hiện | Tự đánh giá\n"
+                     "3 | Thủy lợi | Diện tích được tưới, tiêu chủ động ≥ 90% | 96,3% diện tích | Đạt\n"
+                     "15 | Y tế | Tỷ lệ tham gia bảo hiểm y tế ≥ 90% | 93,8% dân số | Đạt\n")
+    assert sorted((r.type, r.value, r.as_of) for r in records(text)) == [
+        ("status", 93.8, "2023-11-30"), ("status", 96.3, "2023-11-30")]
+
+
+def test_a_letter_without_a_type_heading_is_read_as_a_cong_van_and_its_preamble_reports():
+    text = ("ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN PHÚ AN          Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 120/UBND-NN          Phú An, ngày 03 tháng 6 năm 2024\nV/v báo cáo kết quả xây dựng nông thôn mới\n"
+            "Kính gửi: UBND các xã, thị trấn.\nĐến nay, toàn huyện có 15/17 xã đạt chuẩn nông thôn mới.\n"
+            "1. UBND các xã báo cáo kết quả trước ngày 10/6/2024.\n")
+    (doc,) = extract_text(text)
+    assert (doc.meta.doc_type, doc.meta.level) == ("CÔNG VĂN", "huyen")
+    assert [(r.type, r.value) for r in doc.records if r.type == "status"] == [("status", 15)]
+
+
+def test_a_province_list_item_names_the_place_its_figures_are_for():
+    text = PLAN + "I. MỤC TIÊU\n- Huyện Phù Mỹ: đạt chuẩn huyện nông thôn mới vào năm 2025; 100% số xã đạt chuẩn nông thôn mới.\n"
+    assert [(r.value, r.scope) for r in records(text, "target")] == [(100, "Huyện Phù Mỹ")]

@@ -28,7 +28,7 @@ def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> l
     ``tables`` (extractor.tables.Table, document offsets): records come from their
     cells, and the sentence-level target and funding assemblers skip the rows they claim."""
     ctx = build_context(text, meta, sections, paras, sents)
-    table_recs, claimed = table_records(ctx, tables or [])
+    table_recs, claimed, ctx.standard_cells = table_records(ctx, tables or [])
     records: list[Record] = []
     for s in sents:
         # a table row's figures are the table's; its dates are still read ("Thời gian: quý IV/2023")

@@ -39,6 +39,7 @@ class Context:
     sent_years: dict = field(default_factory=dict)  # sentence start -> the year its targets are for
     roles: dict = field(default_factory=dict)  # sentence start -> Role its last figure took from a cue
     _chains: dict = field(default_factory=dict)  # offset -> its sections (chain)
+    standard_cells: list = field(default_factory=list)  # (start, end) of table cells holding national thresholds
 
     @property
     def doc_year(self) -> int | None:
@@ -84,6 +85,9 @@ def target_rules():
     return out
 
 
+_REPORT_LEAD_RE = re.compile(r"\s*(?:Đến\s+nay|Tính\s+đến|Hiện\s+nay|Đến\s+thời\s+điểm\s+này)\b")
+
+
 def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:
     ctx = Context(text=text, can=canonical(text), meta=meta, sections=sections, paras=paras, sents=sents)
     ctx._quotes = quoted_spans(text)
@@ -95,6 +99,10 @@ def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:
     # the body starts at the first numbered section (title and preamble come before)
     firsts = [s.start for s in sections if s.level == 1]
     ctx.body_start = firsts[0] if firsts else 0
+    # a letter's preamble may already report ("Đến nay, toàn huyện có 15/17 xã …") before its points
+    lead = next((p.start for p in paras if p.start < ctx.body_start and _REPORT_LEAD_RE.match(p.text)), None)
+    if lead is not None:
+        ctx.body_start = lead
     ctx.plan_year = _plan_year(meta, text[: ctx.body_start or 1500])
     return ctx
 

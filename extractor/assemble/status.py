@@ -98,6 +98,9 @@ def as_of_for(ctx: Context, sent, pos: int) -> str | None:
     if got:
         return got
     for sec in reversed(ctx.chain(sent.start)):
+        got = _date_in(sec.title)  # "4. Kết quả đánh giá các tiêu chí (số liệu đến 30/11/2023)"
+        if got:
+            return got
         ys = find_years(sec.title)
         if ys:
             return str(ys[-1].year)

@@ -26,13 +26,18 @@ from ..tables.model import Cell, Row, Table
 from .context import Context, topic_of
 
 
-def table_records(ctx: Context, tables: list[Table]) -> tuple[list, list[tuple[int, int]]]:
-    """Records from the tables of one document, and the text ranges they claim
-    (the sentence-level assemblers skip those)."""
+def table_records(ctx: Context, tables: list[Table]) -> tuple[list, list[tuple[int, int]], list[tuple[int, int]]]:
+    """Records from the tables of one document, the text ranges they claim (the
+    sentence-level assemblers skip those), and the cells of columns of national
+    thresholds ("Chỉ tiêu theo quy định"), whose figures are no records even where the
+    sentences read the table."""
     records: list = []
     claimed: list[tuple[int, int]] = []
+    standards: list[tuple[int, int]] = []
     for t in _join_continued(tables, ctx.text):
         layout = read_layout(t, ctx.text)
+        standards += [(cell.start, cell.end) for c in layout.of_kind("standard")
+                      for row in t.rows[layout.header_rows:] if (cell := _cell(row, c.index))]
         if layout.kind == "funding":
             recs = _funding(ctx, t, layout)
         elif layout.kind == "target":
@@ -46,7 +51,7 @@ def table_records(ctx: Context, tables: list[Table]) -> tuple[list, list[tuple[i
                     r.parent += base
             records.extend(recs)
             claimed.append((t.start, t.end))
-    return records, claimed
+    return records, claimed, standards
 
 
 MAX_BETWEEN = 60  # characters between two parts of one table split by a page break (page number, running head)

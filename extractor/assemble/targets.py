@@ -25,6 +25,8 @@ _CRIT_NUMBER_BEFORE = tail_rx(re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+s
 _NOT_AFTER = re.compile(r"^\s*chưa\b", re.I)
 _DONE_RIGHT_AFTER = re.compile(r"^\s*đã\s+(?:đạt|được)", re.I)
 _DONE_AFTER = re.compile(r"^[^,;.]{0,25}?\bđã\s+(?:đạt|được|hoàn\s+thành|về\s+đích)", re.I)
+_ITEM_SCOPE_RE = re.compile(
+    r"\s*(?:[-+•]\s*)?(?P<n>(?:[Cc]ác\s+)?(?:[Hh]uyện|[Tt]hị\s+xã|[Tt]hành\s+phố|[Xx]ã|[Tt]hị\s+trấn)\b[^:;.\n]{0,60}?\p{Lu}[^:;.\n]{0,80}?)\s*:")
 _SCOPE_RE = re.compile(r"(?:xã|huyện|thôn|bản|làng|xóm)\s+(?P<n>[A-ZĐÀ-Ỹ][\w]*(?:\s+[A-ZĐÀ-Ỹ][\w]*){0,3})\s*:\s*$")
 _PAREN_NAMES_RE = re.compile(r"^\s*\((?:xã\s+)?(?P<n>[A-ZĐÀ-Ỹ][^()]{1,80})\)")
 _SUBJ_AFTER_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?P<s>(?:số\s+|các\s+)?[^,;().:]{3,90})")
@@ -229,6 +231,8 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
     for v in values:
         if ctx.in_quotes(sent.start + v.start, sent.start + v.end):
             continue
+        if any(a <= sent.start + v.start < b for a, b in ctx.standard_cells):
+            continue  # a national threshold quoted in a table ("Chỉ tiêu theo quy định: ≥ 90%")
         if any(a <= v.start < b for a, b in cites):
             continue
         pre = can[max(0, v.start - 240): v.start]  # the patterns look at most ~150 characters back
@@ -264,8 +268,11 @@ def _record(ctx: Context, sent, v: Value, role: Role, comp: str, cstart: int, ch
     text = sent.text
     scope = None
     sm = _SCOPE_RE.search(text[: v.start])
+    im = _ITEM_SCOPE_RE.match(text)
     if sm:
         scope = sm.group("n")
+    elif im and im.end() <= v.start:
+        scope = im.group("n")  # "- Huyện Phù Mỹ: …; 100% số xã …": the list item's place
     else:
         pm = _PAREN_NAMES_RE.match(text[v.end:])
         if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản") and v.value <= 3:

@@ -26,7 +26,9 @@ from .data import Doc, FigureValues
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _PLACE = regex.compile(
     r"(?<![\p{L}])(xã|phường|thị\s+trấn|thôn|bản|làng|xóm|ấp|huyện|thị\s+xã)\s+"
-    r"((?-i:\p{Lu})[\p{L}\-']*(?:\s+(?-i:\p{Lu})[\p{L}\-']*){0,3})")
+    r"((?-i:\p{Lu})[\p{L}\-']*(?:\s+(?-i:\p{Lu})[\p{L}\-']*){0,3})", regex.I)  # "Huyện Phù Mỹ:" opens an item
+# "Các huyện miền núi An Lão, Vĩnh Thạnh, Vân Canh": a unit word, then named places further on
+_PLACES_LIST = regex.compile(r"(?i)(?<![\p{L}])(?:các\s+)?(?:xã|huyện|thị\s+xã|thành\s+phố|thị\s+trấn)\b[^:;]{0,40}?(?-i:\p{Lu})\p{L}+")
 _UNIT_LEVEL = {"xa": "xa", "phuong": "xa", "thi tran": "xa", "thon": "thon", "ban": "thon", "lang": "thon",
                "xom": "thon", "ap": "thon", "huyen": "huyen", "thi xa": "huyen"}
 
@@ -141,7 +143,7 @@ def _inside_parens(t: str, lo: int, pos: int) -> bool:
 def _scope(doc: Doc, rec: dict) -> Optional[str]:
     """A named place narrower than the plan's territory in the figure's clause."""
     sc = rec.get("scope")
-    if sc and _PLACE.search(canonical_text(str(sc))):
+    if sc and (_PLACE.search(canonical_text(str(sc))) or _PLACES_LIST.search(canonical_text(str(sc)))):
         return str(sc)  # the extractor named a place; "toàn huyện", "khu vực nông thôn" are the whole
     vs = rec.get("value_start")
     s0 = rec.get("start") or 0

@@ -33,16 +33,21 @@ def _places() -> list[str]:
     return cached
 
 
-def _signature(c: dict) -> tuple:
+def _signature(c: dict, citing: Doc | None = None) -> tuple:
     """(level, place) of a citation's issuer: numbers restart per issuer, so two
-    citations of one number are one document only when these agree."""
+    citations of one number are one document only when these agree.  An issuer named
+    without its place ("của UBND huyện") is the citing document's own at that level."""
     issuer = f" {fold(c.get('issuer') or '')} "
     place = None
     for p in _places():
         if f" {p} " in issuer:
             place = p
             break
-    return citation_level(c), place
+    level = citation_level(c)
+    if place is None and citing is not None and level is not None:
+        own = {"tinh": citing.province, "huyen": citing.district, "xa": citing.commune}.get(level)
+        place = fold(own) if own else None
+    return level, place
 
 
 def _doc_signature(d: Doc) -> tuple:
@@ -92,7 +97,7 @@ def citation_conflicts(docs: list[Doc]) -> list[Flag]:
                 by_number.setdefault(number_key(c["number"]), []).append((d, c))
     out: list[Flag] = []
     for key, cits in by_number.items():
-        sigs = [_signature(c) for _, c in cits]
+        sigs = [_signature(c, d) for d, c in cits]
         if len({c["date"] for _, c in cits}) < 2 and not own.get(key):
             continue
         cache: dict[tuple, tuple] = {}

@@ -192,6 +192,9 @@ def _cover_patterns(sets_def: dict, set_name: str, lead: str) -> list[tuple[str,
 
 def coverage(doc: Doc) -> list[Flag]:
     cfg = section("criteria")
+    kinds = cfg.get("coverage_doc_types")
+    if kinds and doc.doc_type and doc.doc_type not in kinds:
+        return []  # a report or a letter does not mean to assign every criterion
     min_assigned = int(cfg.get("min_assigned", 5))
     cover_lead = cfg.get("cover_pattern") or r"tiêu\s+chí\s+"
     sets_def = criteria_sets()

@@ -49,7 +49,7 @@ def rules() -> dict:
 class Column:
     index: int
     header: str  # the header rows' texts of this column, joined
-    kind: str  # number | label | unit | total | year | source | status | note | value | text | row_year
+    kind: str  # number | label | unit | total | year | source | status | note | value | text | row_year | standard
     year: Optional[int] = None
     source: Optional[str] = None
     scale: Optional[int] = None  # đồng per unit written in this column's header
@@ -220,8 +220,15 @@ def _header_count(table: Table) -> int:
             break
         n += 1
         if n > MAX_HEADER_ROWS:
-            return 0  # no data row near the top: a text table
-    return n
+            return _text_table_header(table)
+    return n if n < len(table.rows) else _text_table_header(table)
+
+
+def _text_table_header(table: Table) -> int:
+    """No data row near the top: a table of text, whose first row is still its header when
+    it opens with a numbering column ("TT | Tên tiêu chí | …")."""
+    first = table.rows[0].texts() if table.rows else []
+    return 1 if first and rules()["cols"]["number"].match(canonical(first[0].strip())) else 0
 
 
 def _first_text(texts: list[str]) -> str:
@@ -270,7 +277,9 @@ def _classify(parts: list[str], body: list[str], index: int) -> Column:
     # the most specific header part decides (the bottom row of a multi-row header)
     for part in [canonical(p) for p in reversed(parts)] + [can]:
         y = _year_of(part)
-        if C["status"].search(part) and nums >= texts:
+        if C["standard"].search(part):
+            col.kind = "standard"  # the national thresholds, not this document's figures
+        elif C["status"].search(part) and nums >= texts:
             col.kind, col.year = "status", y
         elif y and nums >= texts:
             col.kind, col.year = "year", y
