@@ -178,3 +178,14 @@ def test_a_letter_without_a_type_heading_is_read_as_a_cong_van_and_its_preamble_
 def test_a_province_list_item_names_the_place_its_figures_are_for():
     text = PLAN + "I. MỤC TIÊU\n- Huyện Phù Mỹ: đạt chuẩn huyện nông thôn mới vào năm 2025; 100% số xã đạt chuẩn nông thôn mới.\n"
     assert [(r.value, r.scope) for r in records(text, "target")] == [(100, "Huyện Phù Mỹ")]
+
+
+def test_a_village_plan_answers_to_the_village_criteria_and_a_household_rate_is_no_funding():
+    text = ("BAN CÔNG TÁC MẶT TRẬN THÔN YÊN HÒA\nKẾ HOẠCH\nXây dựng thôn Yên Hòa đạt chuẩn khu dân cư nông thôn mới kiểu mẫu năm 2024\n"
+            "I. KINH PHÍ\nTổng kinh phí 1.250 triệu đồng, trong đó nhân dân đóng góp 600 triệu đồng.\n"
+            "Mức vận động: bình quân mỗi hộ đóng góp 1.200.000 đồng.\n"
+            "II. PHÂN CÔNG\n- Chi hội Phụ nữ thôn: chịu trách nhiệm tiêu chí số 8.\n")
+    (doc,) = extract_text(text)
+    assert [f.amount_vnd for f in doc.records if f.type == "funding"] == [1_250_000_000, 600_000_000]
+    got = [(a.agency, a.criteria) for a in doc.records if a.type == "assignment"]
+    assert got == [("Chi hội Phụ nữ thôn", ["8"])]

@@ -48,7 +48,8 @@ def _passages(ctx: Context):
         if i not in covered:
             out.extend(_criterion_first_passages(p.start, p.text) or _clause_passages(p.start, p.text))
     asks = _request_sections()
-    out = [x for x in out if not any(asks.search(s.title) for s in ctx.chain(x[1]))]
+    # the innermost section decides: "IV. KẾT LUẬN VÀ KIẾN NGHỊ" may hold "3. Các nội dung … cần hoàn thiện"
+    out = [x for x in out if not (ctx.chain(x[1]) and asks.search(ctx.chain(x[1])[-1].title))]
     out.sort(key=lambda x: x[1])
     return out
 
@@ -247,6 +248,8 @@ def _own_set(ctx: Context) -> str | None:
     named = _named_set(head)
     if named:
         return named
+    if ctx.meta.level == "thon":
+        return "thon"  # a village's plan answers to the province's village criteria
     if ctx.meta.level == "xa" and re.search(r"nông\s+thôn\s+mới|NTM", head + " " + ctx.text[:1500]):
         return set_in(head) if set_in(head) in ("xa_ntm_nang_cao", "xa_ntm_kieu_mau") else "xa_ntm"
     return None

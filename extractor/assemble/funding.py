@@ -29,6 +29,7 @@ def _rules():
         "sources": [(s["source"], re.compile(s["pattern"], re.I)) for s in r["sources"]],
         "outcome": re.compile(r["outcome"], re.I),
         "year_share": re.compile(r["year_share"], re.I),
+        "per_unit": re.compile(r["per_unit_before"], re.I),
     }
 
 
@@ -88,6 +89,8 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
                     results.append(money_status(ctx, sent, m, a_start, role_of, chain))
                 continue
             lead = ctx.text[sent.start:a_start]
+            if R["per_unit"].search(lead[-60:]):
+                continue  # "mỗi hộ đóng góp 1.200.000 đồng": a rate per household, not a share of the total
             if not lead.strip() and pi > 0 and ctx.paras[pi - 1].text.rstrip().endswith(":"):
                 lead = ctx.paras[pi - 1].text + " " + lead
             role, parent, why = _role_of(ctx, lead, out, stack, totals, top, sent, a_start)

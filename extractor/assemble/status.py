@@ -22,6 +22,7 @@ _DATE_RE = re.compile(r"\b(?:đến|tới|tính\s+đến|tại\s+thời\s+điể
 _YEAR_END_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?năm\s+(?P<y>(?:19|20)\d\d)\b|\b(?:hết|cuối)\s+năm\s+(?P<y2>(?:19|20)\d\d)\b", re.I)
 _MONTH_RE = re.compile(r"\b(?:đến|tới|tính\s+đến)\s+(?:(?:hết|cuối)\s+)?tháng\s+(?P<m>\d{1,2})(?:\s*[/.-]\s*|\s+năm\s+)(?P<y>(?:19|20)\d\d)\b", re.I)
 _NOW_RE = re.compile(r"\b(?:đến\s+nay|hiện\s+(?:nay|có|tại|đạt)|tính\s+đến\s+nay|đến\s+thời\s+điểm\s+(?:này|hiện\s+tại))\b", re.I)
+_DATA_NOTE_RE = re.compile(r"\(\s*(?:số\s+liệu|tính\s+đến)[^()]{0,80}\)", re.I)
 _CLAUSE_BREAK_RE = re.compile(r"[;]")
 _PART_OF_YEAR_RE = re.compile(
     r"\b(?:(?P<n>\d{1,2})\s+tháng\s+đầu\s+năm|(?<=\b(?:trong|sau)\s+)(?P<n2>\d{1,2})\s+tháng(?!\s+(?:tới|tiếp|cuối|sau))|đầu\s+năm(?=\s+(?:19|20)\d\d))"
@@ -84,8 +85,6 @@ def as_of_for(ctx: Context, sent, pos: int) -> str | None:
     got = _date_in(earlier)  # "Đến hết năm 2024, xã đã đạt …. … đã cứng hóa 100% …": the paragraph's date
     if got:
         return got
-    if ctx.meta.date and _NOW_RE.search(earlier):
-        return ctx.meta.date
     text = _BASE_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
     got = _part_of_year(ctx, text[:pos])
     if got:
@@ -97,9 +96,12 @@ def as_of_for(ctx: Context, sent, pos: int) -> str | None:
     got = _part_of_year(ctx, ctx.text[ctx.paras[sent.para].start:sent.start], start_of_year=False)
     if got:
         return got
+    if ctx.meta.date and _NOW_RE.search(earlier):
+        return ctx.meta.date  # "Hiện thôn đạt 7/10 tiêu chí. …": the paragraph speaks of now
     for sec in reversed(ctx.chain(sent.start)):
-        got = _date_in(sec.title)  # "4. Kết quả đánh giá các tiêu chí (số liệu đến 30/11/2023)"
-        if got:
+        note = _DATA_NOTE_RE.search(ctx.text, sec.start, min(sec.start + 300, sent.start))
+        got = _date_in(sec.title) or (_date_in(note.group()) if note else None)
+        if got:  # "4. Kết quả … (số liệu đến 30/11/2023)", or that note on the line under the heading
             return got
         ys = find_years(sec.title)
         if ys:

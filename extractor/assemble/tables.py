@@ -367,7 +367,9 @@ def _target(ctx, t: Table, L: Layout, info: RowInfo, c, year, *, subject, unit_f
         return []  # "0" in a year column: nothing to reach that year
     if unit_cell and unit_cell[1:2].islower():
         unit_cell = unit_cell[0].lower() + unit_cell[1:]  # "Xã" as a cell is the unit "xã"
-    unit = cell_unit or unit_cell or _unit(*unit_from) or _unit_in_brackets(info.label, c.header)
+    # the cell, the row's ĐVT, the row and column's own words and brackets, then the other headers and the caption
+    unit = (cell_unit or unit_cell or _unit(*unit_from[:2]) or _unit_in_brackets(info.label, c.header)
+            or _unit(*unit_from[2:]))
     return [Target(
         quote=_quote(ctx, row), start=row.start, end=row.end, section=_section(ctx, row.start),
         confidence=0.8, topic=topic_of(info.label + " " + c.header, [L.caption]),

@@ -100,7 +100,9 @@ def _funding(doc: Doc) -> list[Flag]:
 
 def _count_tables(doc: Doc) -> list[list[list[dict]]]:
     """Table-cell targets grouped by row, rows grouped by table (rows with nothing between)."""
-    cells = [r for r in doc.targets() if _CELL.match(str(r.get("role_reason") or "")) and r.get("unit") != "%"]
+    # counts only: a column of rates or amounts per head has an average, not a sum, in its total row
+    cells = [r for r in doc.targets() if _CELL.match(str(r.get("role_reason") or "")) and r.get("unit") != "%"
+             and "/" not in str(r.get("unit") or "")]
     by_row: dict[tuple, list[dict]] = {}
     for c in cells:
         by_row.setdefault((c["start"], c["end"]), []).append(c)
