@@ -189,3 +189,9 @@ def test_a_village_plan_answers_to_the_village_criteria_and_a_household_rate_is_
     assert [f.amount_vnd for f in doc.records if f.type == "funding"] == [1_250_000_000, 600_000_000]
     got = [(a.agency, a.criteria) for a in doc.records if a.type == "assignment"]
     assert got == [("Chi hội Phụ nữ thôn", ["8"])]
+
+
+def test_a_web_pages_related_articles_and_a_quoted_rule_are_not_the_articles_own():
+    text = ARTICLE + ("Đến nay, toàn huyện có 15/17 xã đạt chuẩn nông thôn mới (quy định: từ 95% trở lên).\n"
+                      "Tin liên quan\nHuyện Cẩm Yên có thêm 3 xã đạt chuẩn nông thôn mới nâng cao (12/03/2024)\n")
+    assert figures(text) == [("status", 15, "xã")]

@@ -39,6 +39,7 @@ class Context:
     sent_years: dict = field(default_factory=dict)  # sentence start -> the year its targets are for
     roles: dict = field(default_factory=dict)  # sentence start -> Role its last figure took from a cue
     _chains: dict = field(default_factory=dict)  # offset -> its sections (chain)
+    body_end: int = 1 << 62  # a web page's "Tin liên quan": the article ends there
     standard_cells: list = field(default_factory=list)  # (start, end) of table cells holding national thresholds
 
     @property
@@ -103,6 +104,8 @@ def build_context(text: str, meta: DocMeta, sections, paras, sents) -> Context:
     lead = next((p.start for p in paras if p.start < ctx.body_start and _REPORT_LEAD_RE.match(p.text)), None)
     if lead is not None:
         ctx.body_start = lead
+    related = target_rules()["related_news"]
+    ctx.body_end = next((p.start for p in paras if p.start > ctx.body_start and related.match(p.text)), len(text))
     ctx.plan_year = _plan_year(meta, text[: ctx.body_start or 1500])
     return ctx
 

@@ -251,7 +251,7 @@ def _deadline(ctx: Context, sent, date: str, task_start: int, span: tuple[int, i
 
 def deadlines_in(ctx: Context, sent) -> list[Deadline]:
     """Deadlines of one sentence (any sentence: ``vào cuối năm`` has no digit)."""
-    if sent.start < ctx.body_start:
+    if sent.start < ctx.body_start or sent.start >= ctx.body_end:
         return []
     text = sent.text
     dates = find_dates(text)

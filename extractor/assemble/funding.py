@@ -62,7 +62,7 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
     totals: dict[str, int] = {}  # top-level section label -> index of its total
     last_head = ""
     for pi, p in enumerate(ctx.paras):
-        if p.start < ctx.body_start:
+        if p.start < ctx.body_start or p.start >= ctx.body_end:
             continue
         chain = ctx.chain(p.start)
         moneys = find_money(p.text)

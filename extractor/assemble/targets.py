@@ -209,7 +209,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
     r = target_rules()
     text = sent.text
     can = ctx.can[sent.start:sent.end]
-    if sent.start < ctx.body_start:
+    if sent.start < ctx.body_start or sent.start >= ctx.body_end:
         return []
     chain = ctx.chain(sent.start)
     titles = [s.title for s in chain]
