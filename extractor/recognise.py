@@ -11,7 +11,7 @@ Vietnamese numbers: ``.`` groups thousands, ``,`` is the decimal mark
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import rx as re
 

@@ -127,7 +127,7 @@ def count_mismatches(doc: Doc) -> list[Flag]:
         what = (f"Số lượng {fmt_value(r)} nhưng danh sách kèm theo có {found} "
                 + ("tên." if kind == "names" else f"(tổng các phần là {found})."))
         what_en = (f"The count {fmt_value(r)} is followed by {found} "
-                   + ("names." if kind == "names" else f"units in its breakdown."))
+                   + ("names." if kind == "names" else "units in its breakdown."))
         out.append(Flag("count_mismatch", Passage.of_record(doc, r), None,
                         values={"what": what, "what_en": what_en}))
     # ---- a percentage and the fraction or count restating it
