@@ -1,6 +1,6 @@
 """Batch ingestion (extractor.ingest, `kehoach ingest`), with a small fake pipeline.
 
-The fake reader/extractor below stands in for extractor.read / extractor.pipeline so
+The fake reader/extractor of tests/fakes.py stands in for extractor.read / extractor.pipeline so
 these tests check the batch machinery alone: skipping, versions, failures, time
 limits, crashed workers, kill -9 and resume.  The fake obeys a few commands
 written in the sample files: ``SLEEP 0.3`` (slow file), ``CRASH`` (the worker
@@ -15,13 +15,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 
 from extractor import store
+from fakes import RUN, install_fake
 from extractor.ingest import FILE_DISAPPEARED, collect_files, ingest_paths
 from extractor.errors import KehoachError
 from extractor.settings import load_settings
@@ -29,63 +29,6 @@ from extractor.settings import load_settings
 ROOT = Path(__file__).resolve().parents[1]
 KEHOACH_PY = sys.executable
 
-FAKE_PIPELINE = textwrap.dedent(
-    '''
-    """A fake extractor.read + extractor.pipeline for the ingest tests."""
-    import os, re, sys, time, types
-    from extractor.errors import ReadError
-    from extractor.model import Block, DocMeta, Document, RawText, Section, Target
-
-    def read_file(path, *, max_bytes, max_pages, ocr, max_chars=None):
-        data = open(path, "rb").read()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ReadError("not UTF-8 text")
-        m = re.search(r"SLEEP ([0-9.]+)", text)
-        if m:
-            time.sleep(float(m.group(1)))
-        if "CRASH" in text:
-            os._exit(3)
-        if "BUG" in text:
-            raise ValueError("something unexpected")
-        return RawText(path=str(path), format="txt", encoding="utf-8", pages=1,
-                       blocks=[Block(text=p) for p in text.split("\\n\\n")])
-
-    def extract_raw(raw):
-        text = "\\n\\n".join(b.text for b in raw.blocks)
-        number = re.search(r"Số:\\s*(\\S+)", text)
-        records = [Target(quote=m.group(0), start=m.start(), end=m.end(), value=float(m.group(1)), unit="%")
-                   for m in re.finditer(r"(\\d+)%", text)]
-        return [Document(
-            source=os.path.basename(raw.path), text=text, end=len(text),
-            meta=DocMeta(doc_type="KẾ HOẠCH" if "KẾ HOẠCH" in text else None,
-                         number=number.group(1) if number else None,
-                         issuer="Huyện ủy Hương Sơn" if number else None),
-            sections=[Section(label="I", title="MỤC TIÊU", start=0, end=len(text))],
-            records=records)]
-
-    def install():
-        for name, attr in (("extractor.read", "read_file"), ("extractor.pipeline", "extract_raw")):
-            mod = types.ModuleType(name)
-            setattr(mod, attr, globals()[attr])
-            sys.modules[name] = mod
-    '''
-)
-
-# runs `kehoach` with the fake installed; top-level code so pool workers install it too
-RUNNER = textwrap.dedent(
-    """
-    import sys
-    sys.path.insert(0, {here!r})
-    import fake_pipeline
-    fake_pipeline.install()
-    if __name__ == "__main__":
-        from extractor.cli import app
-        sys.argv[0] = "kehoach"
-        app()
-    """
-)
 
 
 def plan_text(n: int, extra: str = "") -> str:
@@ -98,28 +41,14 @@ def plan_text(n: int, extra: str = "") -> str:
 
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
-    """Install the fake pipeline in this process; return the folder holding it."""
-    here = tmp_path / "fake"
-    here.mkdir()
-    (here / "fake_pipeline.py").write_text(FAKE_PIPELINE, encoding="utf-8")
-    (here / "run_kehoach.py").write_text(RUNNER.format(here=str(here)), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(here))
-    import importlib
-
-    mod = importlib.import_module("fake_pipeline")
-    for name, attr in (("extractor.read", "read_file"), ("extractor.pipeline", "extract_raw")):
-        import types
-
-        m = types.ModuleType(name)
-        setattr(m, attr, getattr(mod, attr))
-        monkeypatch.setitem(sys.modules, name, m)
-    return here
+    """Install the fake pipeline (tests/fakes.py) in this process; return the folder holding it."""
+    return install_fake(tmp_path, monkeypatch)
 
 
 def run_cli(fake_dir: Path, *args: str, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
     return subprocess.run(
-        [KEHOACH_PY, str(fake_dir / "run_kehoach.py"), *args],
+        [KEHOACH_PY, str(fake_dir / RUN), *args],
         capture_output=True, text=True, env=env, cwd=fake_dir, timeout=120, **kw,
     )
 
@@ -321,7 +250,7 @@ def test_kill_9_mid_batch_then_rerun_completes_without_duplicates(tmp_path, fake
     dbfile = tmp_path / "k.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [KEHOACH_PY, str(fake / "run_kehoach.py"), "ingest", str(docs), "--db", str(dbfile), "--workers", "1"],
+        [KEHOACH_PY, str(fake / RUN), "ingest", str(docs), "--db", str(dbfile), "--workers", "1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=fake, start_new_session=True,
     )
     stored = 0

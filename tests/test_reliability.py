@@ -1,14 +1,13 @@
 """Reliability (issue 12): concurrent writers, interruptions and hostile files lose nothing.
 
-The batch machinery is exercised with a small fake pipeline (as in test_ingest.py)
+The batch machinery is exercised with a small fake pipeline (tests/fakes.py, shared with test_ingest.py)
 so that the tests are fast and check what they mean to: several ``kehoach``
 processes on one database, signals in the middle of a batch, workers that would
 outlive the batch, memory and character caps.  The readers' parts (HTML, DOCX
 XML cap, letterheads) use the real readers and pipeline.
 
-The fake obeys commands written in the sample files: ``SLEEP 0.3`` (slow file),
-``MANY 5000`` (that many records: a file that takes a while to store),
-``ALLOC 3000`` (allocates that many MB).
+The fake obeys commands written in the sample files (``SLEEP``, ``MANY``, ``ALLOC``,
+see tests/fakes.py).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from extractor import store
+from fakes import RUN, install_fake
 from extractor.errors import LimitExceeded
 from extractor.ingest import ingest_paths
 from extractor.read import read_file
@@ -35,57 +35,6 @@ from extractor.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
-FAKE = textwrap.dedent(
-    '''
-    import os, re, sys, time, types
-    from extractor.errors import ReadError
-    from extractor.model import Block, DocMeta, Document, RawText, Section, Target
-
-    def read_file(path, *, max_bytes, max_pages, ocr, max_chars=None):
-        text = open(path, "rb").read().decode("utf-8")
-        m = re.search(r"SLEEP ([0-9.]+)", text)
-        if m:
-            time.sleep(float(m.group(1)))
-        m = re.search(r"ALLOC ([0-9]+)", text)
-        if m:
-            hog = bytearray(int(m.group(1)) * 1024 * 1024)
-        return RawText(path=str(path), format="txt", encoding="utf-8", pages=1, blocks=[Block(text=text)])
-
-    def extract_raw(raw):
-        text = raw.blocks[0].text
-        number = re.search(r"Số:\\s*(\\S+)", text)
-        m = re.search(r"MANY ([0-9]+)", text)
-        records = [Target(quote=m.group(0), start=m.start(), end=m.end(), value=float(m.group(1)), unit="%")
-                   for m in re.finditer(r"(\\d+)%", text)]
-        if m:
-            records += [Target(quote=f"{i}%", start=0, end=1, value=float(i), unit="%") for i in range(int(m.group(1)))]
-        return [Document(
-            source=os.path.basename(raw.path), text=text, end=len(text),
-            meta=DocMeta(doc_type="KẾ HOẠCH", number=number.group(1) if number else None,
-                         issuer="Huyện ủy Can Lộc" if number else None),
-            sections=[Section(label="I", title="MỤC TIÊU", start=0, end=len(text))],
-            records=records)]
-
-    def install():
-        for name, attr in (("extractor.read", "read_file"), ("extractor.pipeline", "extract_raw")):
-            mod = types.ModuleType(name)
-            setattr(mod, attr, globals()[attr])
-            sys.modules[name] = mod
-    '''
-)
-
-RUNNER = textwrap.dedent(
-    """
-    import sys
-    sys.path.insert(0, {here!r})
-    import fake_reliability
-    fake_reliability.install()
-    if __name__ == "__main__":
-        from extractor.cli import app
-        sys.argv[0] = "kehoach"
-        app()
-    """
-)
 
 
 def plan(n: int, extra: str = "") -> str:
@@ -95,20 +44,8 @@ def plan(n: int, extra: str = "") -> str:
 
 @pytest.fixture
 def fake(tmp_path, monkeypatch):
-    here = tmp_path / "fake"
-    here.mkdir()
-    (here / "fake_reliability.py").write_text(FAKE, encoding="utf-8")
-    (here / "run.py").write_text(RUNNER.format(here=str(here)), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(here))
-    import importlib
-    import types
-
-    mod = importlib.import_module("fake_reliability")
-    for name, attr in (("extractor.read", "read_file"), ("extractor.pipeline", "extract_raw")):
-        m = types.ModuleType(name)
-        setattr(m, attr, getattr(mod, attr))
-        monkeypatch.setitem(sys.modules, name, m)
-    return here
+    """Install the fake pipeline (tests/fakes.py) in this process; return the folder holding it."""
+    return install_fake(tmp_path, monkeypatch)
 
 
 def folder(root: Path, name: str, n: int, extra: str = "", start: int = 0) -> Path:
@@ -121,7 +58,7 @@ def folder(root: Path, name: str, n: int, extra: str = "", start: int = 0) -> Pa
 
 def launch(fake_dir: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, str(fake_dir / "run.py"), *args],
+        [sys.executable, str(fake_dir / RUN), *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=fake_dir, start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **(env or {})},
     )
