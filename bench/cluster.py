@@ -53,30 +53,10 @@ ROOT = corpus.ROOT
 VENV_BIN = Path(sys.executable).parent
 KEHOACH = VENV_BIN / "kehoach"
 DASK = VENV_BIN / "dask"
-DB_DIR = corpus.WORK / "db"
 
 
 def log(msg: str) -> None:
     print(msg, flush=True)
-
-
-def busy_cpu_seconds() -> float:
-    """CPU seconds the whole machine has been busy (all processes), from /proc/stat."""
-    try:
-        with open("/proc/stat", encoding="ascii") as fh:
-            f = [int(x) for x in fh.readline().split()[1:]]
-        user, nice, system, _idle, _iowait, irq, softirq, steal = (f + [0] * 8)[:8]
-        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError):
-        return 0.0
-
-
-def fresh_db(name: str) -> Path:
-    DB_DIR.mkdir(parents=True, exist_ok=True)
-    db = DB_DIR / name
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    return db
 
 
 # --------------------------------------------------------------------------- sets
@@ -149,15 +129,15 @@ _ROW = re.compile(r"│\s*(\S+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*([\d.]+)\s*�
 
 
 def run_ingest(folder: Path, tag: str, args: list[str]) -> dict:
-    db = fresh_db(f"cluster_{tag}.db")
+    db = corpus.fresh_db(f"cluster_{tag}.db")
     cmd = [str(KEHOACH), "ingest", str(folder), "--db", str(db), "-q", *args]
     env = dict(os.environ, COLUMNS="200")
     load = os.getloadavg()[0]
-    busy0 = busy_cpu_seconds()
+    busy0 = corpus.busy_cpu_seconds()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     wall = time.perf_counter() - t0
-    busy = (busy_cpu_seconds() - busy0) / wall if wall else 0.0
+    busy = (corpus.busy_cpu_seconds() - busy0) / wall if wall else 0.0
     m = re.search(r"files\s+in\s+([\d.]+)\s+s", proc.stdout)
     con = sqlite3.connect(db)
     status = dict(con.execute("SELECT status, COUNT(*) FROM sources GROUP BY status").fetchall())
@@ -214,7 +194,7 @@ def writer_rate(folder: Path, rounds: int) -> dict:
         res = extract_file(str(f), 50_000_000, 500, False)
         if "docs" in res:
             extracted.append((f, sha256_file(f), res))
-    db = store.open_db(str(fresh_db("cluster_writer.db")))
+    db = store.open_db(str(corpus.fresh_db("cluster_writer.db")))
     n_files = n_docs = n_records = n_pages = 0
     t0 = time.perf_counter()
     per_round = []

@@ -167,6 +167,31 @@ def corpus_dir(n: int, log=print) -> tuple[Path, list[dict]]:
     return d, [{**f, "path": str(d / Path(f["path"]).name)} for f in files]
 
 
+# --------------------------------------------------------------------------- runs
+
+DB_DIR = WORK / "db"
+
+
+def fresh_db(name: str) -> Path:
+    """bench/_work/db/<name>, with any database (and its WAL files) of that name removed."""
+    DB_DIR.mkdir(parents=True, exist_ok=True)
+    db = DB_DIR / name
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    return db
+
+
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has been busy (all processes, all CPUs), from /proc/stat."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            f = [int(x) for x in fh.readline().split()[1:]]
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (f + [0] * 8)[:8]
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return 0.0
+
+
 # --------------------------------------------------------------------------- RESULTS.md
 
 RESULTS = BENCH / "RESULTS.md"

@@ -46,7 +46,6 @@ import corpus  # noqa: E402
 ROOT = corpus.ROOT
 VENV_BIN = Path(sys.executable).parent
 KEHOACH = VENV_BIN / "kehoach"
-DB_DIR = corpus.WORK / "db"
 GOAL_PAGES_PER_S = 300.0  # issue 14: 1 worker on 1 core, N = 1000
 GOAL_RATIO = 10.0  # x bare pdfplumber, same run
 GOAL_SPEEDUP_2W = 1.8  # 2 workers / 1 worker
@@ -207,29 +206,8 @@ class TreeSampler(threading.Thread):
         return [e["hwm_kb"] / 1024 for e in self.seen.values() if e["role"] == role and e["hwm_kb"]]
 
 
-def _busy_cpu_seconds() -> float:
-    """CPU seconds the whole machine has been busy (all processes, all CPUs), from /proc/stat."""
-    try:
-        with open("/proc/stat", encoding="ascii") as fh:
-            f = [int(x) for x in fh.readline().split()[1:]]
-        user, nice, system, _idle, _iowait, irq, softirq, steal = (f + [0] * 8)[:8]
-        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError):
-        return 0.0
-
-
-def fresh_db(name: str) -> Path:
-    DB_DIR.mkdir(parents=True, exist_ok=True)
-    db = DB_DIR / name
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        p = Path(str(db) + suffix)
-        if p.exists():
-            p.unlink()
-    return db
-
-
 def run_ingest(folder: Path, workers: int, *, pin: bool, tag: str) -> dict:
-    db = fresh_db(f"{tag}.db")
+    db = corpus.fresh_db(f"{tag}.db")
     cmd = [str(KEHOACH), "ingest", str(folder), "--db", str(db), "--workers", str(workers), "-q"]
     if pin and shutil.which("taskset"):
         cmd = ["taskset", "-c", str(min(os.sched_getaffinity(0))), *cmd]
@@ -241,7 +219,7 @@ def run_ingest(folder: Path, workers: int, *, pin: bool, tag: str) -> dict:
     except ImportError:
         have_psutil = False
     load_before = os.getloadavg()[0]
-    busy0 = _busy_cpu_seconds()
+    busy0 = corpus.busy_cpu_seconds()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     sampler = TreeSampler(proc.pid) if have_psutil else None
@@ -249,7 +227,7 @@ def run_ingest(folder: Path, workers: int, *, pin: bool, tag: str) -> dict:
         sampler.start()
     out, err = proc.communicate()
     wall = time.perf_counter() - t0
-    busy = (_busy_cpu_seconds() - busy0) / wall if wall else 0.0
+    busy = (corpus.busy_cpu_seconds() - busy0) / wall if wall else 0.0
     if sampler:
         sampler.stop()
     m = re.search(r"files\s+in\s+([\d.]+)\s+s", out)  # rich may wrap the title
@@ -337,13 +315,13 @@ def profile_ingest(folder: Path, n: int, top: int = 25) -> dict:
     from extractor.ingest import ingest_paths
 
     # unprofiled reference run first (also warms up imports and rules)
-    db = fresh_db(f"profile_ref_N{n}.db")
+    db = corpus.fresh_db(f"profile_ref_N{n}.db")
     t0 = time.perf_counter()
     summary = ingest_paths([folder], db=str(db), workers=0)
     ref_wall = time.perf_counter() - t0
     ref_pages = sum(r.pages for r in summary.ingested)
 
-    db = fresh_db(f"profile_N{n}.db")
+    db = corpus.fresh_db(f"profile_N{n}.db")
     prof = cProfile.Profile()
     t0 = time.perf_counter()
     prof.enable()
