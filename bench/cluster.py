@@ -38,7 +38,6 @@ import os
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -139,18 +138,12 @@ def run_ingest(folder: Path, tag: str, args: list[str]) -> dict:
     wall = time.perf_counter() - t0
     busy = (corpus.busy_cpu_seconds() - busy0) / wall if wall else 0.0
     m = re.search(r"files\s+in\s+([\d.]+)\s+s", proc.stdout)
-    con = sqlite3.connect(db)
-    status = dict(con.execute("SELECT status, COUNT(*) FROM sources GROUP BY status").fetchall())
-    pages = con.execute("SELECT COALESCE(SUM(pages), 0) FROM sources WHERE status = 'ok'").fetchone()[0]
-    docs = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    records = con.execute("SELECT COUNT(*) FROM records").fetchone()[0]
-    errors = [r[0] for r in con.execute("SELECT error FROM sources WHERE status = 'failed' LIMIT 3")]
-    con.close()
+    got = corpus.db_summary(db, max_errors=3)
     workers = [{"worker": w, "files": int(f), "pages": int(p), "busy": float(b)}
                for w, f, p, b in _ROW.findall(proc.stdout) if w not in ("result",)]
     tool = float(m.group(1)) if m else None
-    return {"tag": tag, "exit": proc.returncode, "wall": wall, "tool_seconds": tool, "status": status,
-            "pages": pages, "documents": docs, "records": records, "errors": errors,
+    pages = got["pages"]
+    return {"tag": tag, "exit": proc.returncode, "wall": wall, "tool_seconds": tool, **got,
             "pages_per_s": pages / wall if wall else 0.0, "tool_pages_per_s": pages / tool if tool else None,
             "machine_busy_cores": busy, "load_before": load, "workers": workers,
             "stderr_tail": proc.stderr[-1500:] if proc.returncode not in (0, 2) else ""}

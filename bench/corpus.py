@@ -181,6 +181,25 @@ def fresh_db(name: str) -> Path:
     return db
 
 
+def db_summary(db: Path, max_errors: int = 5) -> dict:
+    """What an ingest left in its database: file statuses, pages read, documents,
+    records, and the first errors."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return {
+            "status": dict(con.execute("SELECT status, COUNT(*) FROM sources GROUP BY status").fetchall()),
+            "pages": con.execute("SELECT COALESCE(SUM(pages), 0) FROM sources WHERE status = 'ok'").fetchone()[0],
+            "documents": con.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+            "records": con.execute("SELECT COUNT(*) FROM records").fetchone()[0],
+            "errors": [r[0] for r in con.execute("SELECT error FROM sources WHERE status = 'failed' LIMIT ?",
+                                                (max_errors,))],
+        }
+    finally:
+        con.close()
+
+
 def busy_cpu_seconds() -> float:
     """CPU seconds the whole machine has been busy (all processes, all CPUs), from /proc/stat."""
     try:

@@ -231,12 +231,9 @@ def run_ingest(folder: Path, workers: int, *, pin: bool, tag: str) -> dict:
     if sampler:
         sampler.stop()
     m = re.search(r"files\s+in\s+([\d.]+)\s+s", out)  # rich may wrap the title
+    got = corpus.db_summary(db)
+    pages = got["pages"]
     con = sqlite3.connect(db)
-    status = dict(con.execute("SELECT status, COUNT(*) FROM sources GROUP BY status").fetchall())
-    pages = con.execute("SELECT COALESCE(SUM(pages), 0) FROM sources WHERE status = 'ok'").fetchone()[0]
-    docs = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    records = con.execute("SELECT COUNT(*) FROM records").fetchone()[0]
-    errors = [r[0] for r in con.execute("SELECT error FROM sources WHERE status = 'failed'")]
     breakdown = db_breakdown(con)
     con.close()
     res = {
@@ -245,14 +242,14 @@ def run_ingest(folder: Path, workers: int, *, pin: bool, tag: str) -> dict:
         "exit": proc.returncode,
         "wall": wall,
         "tool_seconds": float(m.group(1)) if m else None,
-        "status": status,
+        "status": got["status"],
         "pages": pages,
-        "documents": docs,
-        "records": records,
+        "documents": got["documents"],
+        "records": got["records"],
         "pages_per_s": pages / wall if wall else 0.0,
         "tool_pages_per_s": pages / float(m.group(1)) if m and float(m.group(1)) else None,
         "db_bytes": db.stat().st_size,
-        "errors": errors[:5],
+        "errors": got["errors"],
         "breakdown": breakdown,
         "stderr_tracebacks": (err or "").count("Traceback (most recent call last)"),
         "stderr_first_error": next((ln for ln in (err or "").splitlines() if re.match(r"\w+(Error|Exception)\b", ln)), None),
@@ -268,7 +265,7 @@ def run_ingest(folder: Path, workers: int, *, pin: bool, tag: str) -> dict:
             "main_peak_mb": max(sampler.peaks_mb("main") or [0]),
             "forkserver_peak_mb": max(sampler.peaks_mb("forkserver") or [0]) or None,
         })
-    if proc.returncode not in (0,) or status.get("failed"):
+    if proc.returncode not in (0,) or got["status"].get("failed"):
         res["stderr_tail"] = (err or out)[-2000:]
     return res
 
