@@ -22,6 +22,7 @@ _MONEY_PARTS = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>.+)$")
 # a task sentence in a plan's own sections ("Nạo vét 3,5 km kênh", "Trồng mới 2 km") commits too
 _TASK_VERB = re.compile(r"^\s*(?:[-+•*]\s*)?(?:\w+\s+){0,2}?(?:nạo\s+vét|trồng|mở\s+rộng|nâng\s+cấp|xây\s+dựng|làm|cứng\s+hóa|bê\s+tông\s+hóa|kiên\s+cố\s+hóa|sửa\s+chữa|cải\s+tạo|lắp\s+đặt|hỗ\s+trợ|đào\s+tạo|thành\s+lập|phát\s+triển|chuyển\s+đổi)\b", re.I)
 _CRIT_NUMBER_BEFORE = tail_rx(re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*$|\bsố\s*$|(?:Điều|khoản|mục)\s*$", re.I))
+_ANY_DIGIT = re.compile(r"\d")
 _NOT_AFTER = re.compile(r"^\s*chưa\b", re.I)
 _DONE_RIGHT_AFTER = re.compile(r"^\s*đã\s+(?:đạt|được)", re.I)
 _DONE_AFTER = re.compile(r"^[^,;.]{0,25}?\bđã\s+(?:đạt|được|hoàn\s+thành|về\s+đích)", re.I)
@@ -208,16 +209,16 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
     """The figures of one sentence: targets (commitments) and status records (results)."""
     r = target_rules()
     text = sent.text
+    if sent.start < ctx.body_start or sent.start >= ctx.body_end or not _ANY_DIGIT.search(text):
+        return []  # every figure and money amount is written with a digit
     can = ctx.can[sent.start:sent.end]
-    if sent.start < ctx.body_start or sent.start >= ctx.body_end:
+    values = find_values(text) + _outcome_money(text, can)
+    if not values:
         return []
     chain = ctx.chain(sent.start)
     titles = [s.title for s in chain]
     in_results, funding_section, in_targets = _section_kind(tuple(titles))
     if not in_results and funding_section:
-        return []
-    values = find_values(text) + _outcome_money(text, can)
-    if not values:
         return []
     committed = bool(r["commitment_words"].search(can) or _TASK_VERB.search(can))
     hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
