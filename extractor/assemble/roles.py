@@ -88,7 +88,8 @@ class Hit(NamedTuple):
     relative: bool = False
 
 
-def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list[Hit]:
+@functools.lru_cache(maxsize=1024)  # targets and funding ask for the same sentences
+def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> tuple[Hit, ...]:
     """Every role cue in ``can`` (canonical text), in text order.
 
     A ``đến năm YYYY`` cue is a commitment when YYYY is not before the document's
@@ -98,7 +99,10 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list
     for cue in _rules()["cues"]:
         if cue.weak and planning_doc:
             continue
-        for m in cue.rx.finditer(can):
+        first = cue.rx.search(can)  # most cues are absent: a search costs less than a finditer
+        if first is None:
+            continue
+        for m in cue.rx.finditer(can, first.start()):  # no match starts before the first
             role = cue.role
             if cue.strict_year:
                 y = int(m.group("year"))
@@ -132,7 +136,7 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> list
     if any(h.role == COMMITMENT for h in hits):
         weak = {c.name for c in _rules()["cues"] if c.weak}
         hits = [h for h in hits if h.name not in weak]
-    return hits
+    return tuple(hits)
 
 
 def not_a_record(can: str, start: int, end: int, prev_end: int | None, unit: str | None, fraction) -> str | None:
