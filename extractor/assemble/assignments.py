@@ -30,7 +30,7 @@ from ..recognise import find_criteria
 from ..rules import load_rules
 from .agencies import agency_name, agency_subjects
 from .context import Context
-from .criteria import find_sets, set_in
+from .criteria import find_sets, may_name_criteria, set_in
 
 
 def _passages(ctx: Context):
@@ -45,7 +45,7 @@ def _passages(ctx: Context):
             out.append((name, start, [(ctx.paras[i].start, ctx.paras[i].text) for i in ids]))
     covered = {i for _, _, ids in heads for i in ids}
     for i, p in enumerate(ctx.paras):
-        if i not in covered:
+        if i not in covered and may_name_criteria(p.text):
             out.extend(_criterion_first_passages(p.start, p.text) or _clause_passages(p.start, p.text))
     asks = _request_sections()
     # the innermost section decides: "IV. KẾT LUẬN VÀ KIẾN NGHỊ" may hold "3. Các nội dung … cần hoàn thiện"
@@ -192,9 +192,10 @@ def _groups(chunks) -> tuple[dict[str, dict], list[str]]:
     order: list[str] = []
     carry = None  # the set of a list item that ended with ";" runs on into the next line
     for offset, text in chunks:
-        sets = find_sets(text)
+        crits = find_criteria(text)
+        sets = find_sets(text) if crits else []
         last_set = None
-        for c in find_criteria(text):
+        for c in crits:
             set_name, sa, sb = _set_of(c.start, c.end, sets, text)
             if set_name is None and carry and not sets:
                 set_name = carry

@@ -7,7 +7,7 @@ import functools
 from .. import rx as re
 
 from ..normalise import canonical
-from ..recognise import find_criteria
+from ..recognise import _CRIT_HEAD_RE, find_criteria
 from ..rules import load_rules
 
 
@@ -58,6 +58,13 @@ def find_sets(text: str) -> list[tuple[int, int, str, str]]:
             role = "tail"
         out.append((a2, b, name, role))
     return out
+
+
+def may_name_criteria(text: str) -> bool:
+    """False when ``find_criteria`` finds nothing in ``text`` nor in any part of it: every
+    criterion number follows a criterion word (``tiêu chí``, ``chỉ tiêu`` …), found by a
+    pattern with no look-behind, so a part of ``text`` holds such a word only if ``text`` does."""
+    return _CRIT_HEAD_RE.search(text) is not None
 
 
 def criterion_in(text: str) -> str | None:
