@@ -135,13 +135,23 @@ class Catalogue:
         self.by_status = {(i.of, i.status): i.id for i in self.by_id.values() if i.of and i.status not in (None, "criterion")}
         self.by_criterion = {(i.criterion["set"], str(i.criterion["number"])): i.id
                              for i in self.by_id.values() if i.criterion}
+        # (pattern, number, its words: all are whole tokens where it matches; empty = always try)
         self.criterion_rx: dict[str, list[tuple]] = {}
         for i in self.by_id.values():
             if i.criterion:
                 for nm in i.criterion_names:
                     p = _phrase_rx(nm, 0)
                     if p is not None:
-                        self.criterion_rx.setdefault(i.criterion["set"], []).append((p, str(i.criterion["number"])))
+                        self.criterion_rx.setdefault(i.criterion["set"], []).append(
+                            (p, str(i.criterion["number"]), _all_words(nm)))
+        # the words that open a list of criteria named ("tiêu chí giao thông, thủy lợi")
+        self.criterion_leads = [regex.compile(r"(?<!\w)" + regex.escape(fold(lead)) + r"(?!\w)")
+                                for lead in s.get("criterion_lead") or ["tieu chi"]]
+        # words right after an alias that make it the coverage of another figure
+        self.coverage_rx = [regex.compile(r"\s*" + regex.escape(fold(c)) + r"(?!\w)") for c in s.get("coverage_cue") or []]
+        # words before a share that may name its units ("tỷ lệ số xã ...")
+        self.share_before_rx = [regex.compile(r"(?<!\w)%s\s+(?:so\s+)?" % regex.escape(fold(lead)))
+                                for lead in s.get("share_before") or []]
         units = s.get("admin_units") or {}
         self.admin = {k: v for k, v in units.items()}
         alts = []

@@ -175,6 +175,8 @@ def _after(t: str, pos: int, hi: int, stops: Iterable[int]) -> int:
 
 def _inside_parens(t: str, lo: int, pos: int) -> Optional[int]:
     """Offset of the "(" a figure sits in (same sentence), else None."""
+    if t.find("(", lo, pos) < 0:  # most figures: no bracket before them at all
+        return None
     return open_paren_before(t, pos, lo)
 
 
@@ -249,13 +251,15 @@ def _pick(cat: Catalogue, hits: list[Hit], fam: Optional[str], nearest_end: bool
 
 def _criteria_named(cat: Catalogue, setn: str, window: str) -> list[tuple[str, int, int]]:
     """Criteria of a set named in a window after "tiêu chí": [(number, start, end)]."""
-    leads = [m.end() for lead in cat.settings.get("criterion_lead") or ["tieu chi"]
-             for m in regex.finditer(r"(?<!\w)" + regex.escape(fold(lead)) + r"(?!\w)", window)]
+    leads = [m.end() for p in cat.criterion_leads for m in p.finditer(window)]
     if not leads:
         return []
     first = min(leads)
+    toks = set(_TOKEN.findall(window, first, first + 90))  # a name's words are whole tokens there
     found = []
-    for p, num in cat.criterion_rx.get(setn, []):
+    for p, num, words in cat.criterion_rx.get(setn, []):
+        if not words <= toks:
+            continue
         for m in p.finditer(window, first, first + 90):
             if not any(s <= m.start() < e for _, s, e in found):
                 found.append((num, m.start(), m.end()))
@@ -358,7 +362,7 @@ def _variant(cat: Catalogue, iid: str, cl: Clause) -> str:
 
 def _coverage(cat: Catalogue, after: str, end: int) -> bool:
     rest = after[end:end + 40]
-    return any(regex.match(r"\s*" + regex.escape(fold(c)) + r"(?!\w)", rest) for c in cat.settings.get("coverage_cue") or [])
+    return any(p.match(rest) for p in cat.coverage_rx)
 
 
 def _general(cat: Catalogue, cl: Clause, fam: Optional[str]) -> Optional[tuple[str, int, int]]:
@@ -405,8 +409,8 @@ def link_one(text: str, folded: str, rec: Any, others: list[tuple[int, int]]) ->
             unit_key = got[0]
             status_text = cl.after[got[1]:]
         else:
-            for lead in cat.settings.get("share_before") or []:
-                for m in regex.finditer(r"(?<!\w)%s\s+(?:so\s+)?" % regex.escape(fold(lead)), cl.before):
+            for lead_rx in cat.share_before_rx:
+                for m in lead_rx.finditer(cl.before):
                     got = cat.admin_at(cl.before[m.end():], False)
                     if got:
                         unit_key = got[0]
