@@ -1,10 +1,12 @@
 """Segment stage: paragraphs -> sentences (underthesea) -> spaCy Docs.
 
-The sentence splitter is underthesea's own ``sent_tokenize`` module, loaded by
-itself (``_sent_tokenize``): importing the ``underthesea`` package runs its
-``__init__``, which imports every pipeline (a quarter of a second) although the
-splitter needs only ``json`` and its ``punkt_params.json``.  Same code, same
-sentences (``tests/test_speed_ingest.py`` checks it against the package's).
+The sentence splitter is underthesea's ``sent_tokenize``, ported (``_sent_tokenize``):
+same rules and abbreviation data (its module is loaded by itself for them:
+importing the ``underthesea`` package runs its ``__init__``, which imports every
+pipeline, a quarter of a second), but a regex jumps between candidate sentence
+ends instead of a Python loop over every character.  Same sentences
+(``tests/test_sent_split.py`` and ``tests/test_speed_ingest.py`` check it
+against the package's).
 
 Sentences keep their character offsets in the document text.  Word
 segmentation (underthesea ``word_tokenize``) is run only for sentences that can
@@ -88,9 +90,9 @@ def to_doc(text: str):
 
 
 @functools.lru_cache(maxsize=1)
-def _sent_tokenize():
-    """underthesea's ``sent_tokenize`` function, from its module file alone (the package's
-    ``__init__`` is not run); the package's own import when the file is not where expected."""
+def _underthesea_splitter():
+    """underthesea's ``sent_tokenize`` module, from its module file alone (the package's
+    ``__init__`` is not run); the package's own module when the file is not where expected."""
     import importlib.util
     import os
 
@@ -102,10 +104,82 @@ def _sent_tokenize():
             mod_spec = importlib.util.spec_from_file_location("_kehoach_sent_tokenize", path)
             module = importlib.util.module_from_spec(mod_spec)
             mod_spec.loader.exec_module(module)
-            return module.sent_tokenize
-    from underthesea import sent_tokenize
+            return module
+    from underthesea.pipeline import sent_tokenize
 
     return sent_tokenize
+
+
+@functools.lru_cache(maxsize=1)
+def _sent_tokenize():
+    """underthesea's ``sent_tokenize``, ported: same sentences, with its own abbreviation
+    list (``punkt_params.json`` and the module's additions), but the text between two
+    candidate ends (``.``, ``?``, ``!``) is skipped by a regex search instead of a Python
+    loop over every character (``tests/test_sent_split.py`` compares the two)."""
+    module = _underthesea_splitter()
+    module._load_model()
+    abbrevs = frozenset(module.sentence_tokenizer.abbrev_types)
+    return functools.partial(_underthesea_sentences, abbrevs=abbrevs)
+
+
+_SENT_END_RUN_RE = re.compile(r"\.+|[?!]")  # a candidate end: a run of dots, or ? or !
+_SENT_END_CHARS = ".?!"
+_GAP_CHARS = " \t\n\r"  # skipped after an end, before the next sentence
+
+
+def _underthesea_sentences(text: str, abbrevs: frozenset) -> list[str]:
+    """The sentences underthesea's ``PunktSentenceTokenizer.sentences_from_text`` gives."""
+    if not text or not text.strip():
+        return []
+    out: list[str] = []
+    start = i = 0
+    n = len(text)
+    search = _SENT_END_RUN_RE.search
+    while (m := search(text, i)) is not None:
+        i = m.start()
+        if text[i] == ".":
+            dot_end = m.end()
+            if dot_end - i >= 3:  # an ellipsis: an end only at the text's end or before a capital
+                after = dot_end
+                while after < n and text[after] in " \t":
+                    after += 1
+                if after >= n or text[after].isupper():
+                    sentence = text[start:dot_end].strip()
+                    if sentence:
+                        out.append(sentence)
+                    while dot_end < n and text[dot_end] in _GAP_CHARS:
+                        dot_end += 1
+                    start = dot_end
+                i = dot_end
+                continue
+            if not _dot_ends_sentence(text, i, abbrevs):
+                i += 1
+                continue
+        end = i + 1
+        while end < n and text[end] in _SENT_END_CHARS:
+            end += 1
+        sentence = text[start:end].strip()
+        if sentence:
+            out.append(sentence)
+        while end < n and text[end] in _GAP_CHARS:
+            end += 1
+        start = i = end
+    final = text[start:].strip()
+    if final:
+        out.append(final)
+    return out
+
+
+def _dot_ends_sentence(text: str, pos: int, abbrevs: frozenset) -> bool:
+    """underthesea's rule for a single ``.``: not inside a number (1.500), not after an
+    abbreviation (the word before it, letters, digits and dots, in ``abbrevs``)."""
+    if pos > 0 and text[pos - 1].isdigit() and pos + 1 < len(text) and text[pos + 1].isdigit():
+        return False
+    first = pos - 1
+    while first >= 0 and (text[first].isalnum() or text[first] == "."):
+        first -= 1
+    word = text[first + 1:pos]
+    return not (word and word.lower() in abbrevs)
 
 
 def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
