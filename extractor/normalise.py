@@ -55,7 +55,14 @@ _MOTTO_RE = re.compile(r"Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc")
 @functools.lru_cache(maxsize=256)  # each line is asked about twice: as the line, then as the previous one
 def is_letterhead_line(line: str) -> bool:
     """A number line, a place-and-date line, the motto, or a web dateline."""
-    return bool(_LETTERHEAD_START_RE.match(line) or _MOTTO_RE.search(line))
+    return bool((_may_open_letterhead(line) and _LETTERHEAD_START_RE.match(line)) or _MOTTO_RE.search(line))
+
+
+def _may_open_letterhead(line: str) -> bool:
+    """What every branch of ``_LETTERHEAD_START_RE`` needs, cheap to ask: the line opens
+    with ``Số``, has ``ngày``, or ends (white space aside) with a digit or the M of AM/PM."""
+    last = line.rstrip()[-1:]
+    return line.startswith("Số") or "ngày" in line or last.isdecimal() or last == "M"
 
 
 _BLANKS_RE = re.compile(r"[ \t]+")
@@ -244,7 +251,7 @@ def normalise(raw: RawText) -> Text:
             elif prev_line and not _starts_paragraph(prev_line, s, prev_short, para_head) and not (
                 raw.format == "docx" and not stream and line_src == 0 and not s[:1].islower()
             ):  # a Word paragraph is a paragraph unless the next one plainly continues it
-                if HYPHEN_BREAK_RE.search(prev_line) and s[:1].isalnum():
+                if prev_line.endswith(("-", "‐")) and HYPHEN_BREAK_RE.search(prev_line) and s[:1].isalnum():
                     emit(s_clean, bi, block.page, line_src + lead)  # 2021- + 2025
                 else:
                     emit(" ", bi, block.page, line_src)
