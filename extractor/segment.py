@@ -122,7 +122,8 @@ def _sent_tokenize():
     return functools.partial(_underthesea_sentences, abbrevs=abbrevs)
 
 
-_SENT_END_RUN_RE = re.compile(r"\.+|[?!]")  # a candidate end: a run of dots, or ? or !
+# a candidate end: ? or !, or a run of dots (a character set first: scans ~2x faster than \.+|[?!])
+_SENT_END_RUN_RE = re.compile(r"[.?!]\.*")
 _SENT_END_CHARS = ".?!"
 _GAP_CHARS = " \t\n\r"  # skipped after an end, before the next sentence
 
