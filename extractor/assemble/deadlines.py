@@ -45,19 +45,24 @@ def _rules():
     }
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+_CLAUSE_MARKS = re.compile(r"[(\[)\],;]")
+
+
+@functools.lru_cache(maxsize=64)  # asked several times for each date of a sentence
+def _clauses(text: str) -> tuple[tuple[int, int], ...]:
     """Comma/semicolon clauses of a sentence (outside brackets), as spans."""
     out, depth, start = [], 0, 0
-    for i, c in enumerate(text):
+    for m in _CLAUSE_MARKS.finditer(text):
+        c, i = m.group(), m.start()
         if c in "([":
             depth += 1
         elif c in ")]":
             depth = max(0, depth - 1)
-        elif c in ",;" and depth == 0:
+        elif depth == 0:
             out.append((start, i))
             start = i + 1
     out.append((start, len(text)))
-    return out
+    return tuple(out)
 
 
 def _has_figure(text: str, a: int, b: int, dates) -> bool:
