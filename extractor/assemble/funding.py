@@ -64,15 +64,15 @@ def funding_in(ctx: Context) -> tuple[list[Funding], list[Status]]:
     for pi, p in enumerate(ctx.paras):
         if p.start < ctx.body_start or p.start >= ctx.body_end:
             continue
-        chain = ctx.chain(p.start)
         moneys = find_money(p.text)
-        in_results = any(status.search(s.title) for s in chain)
         rank = _rank(p)
         _close_parents(stack, p.kind, rank, bool(moneys))
         if not moneys:
             if p.kind in ("bullet", "arabic", "letter"):
                 last_head = re.split(r":", p.text[p.body_start - p.start:], maxsplit=1)[0][:120]
             continue
+        chain = ctx.chain(p.start)
+        in_results = any(status.search(s.title) for s in chain)
         top = chain[0].label if chain else ""
         sents = ctx.by_para.get(pi, [])
         first_in_para = None
