@@ -38,6 +38,7 @@ def _cut(t: str, rx) -> str:
     return t
 
 
+@functools.lru_cache(maxsize=1024)  # the same headings are asked by several stages
 def agency_name(title: str) -> str | None:
     """The agency a heading names (``Phòng Nông nghiệp và PTNT``), else None."""
     res = _agency_re()

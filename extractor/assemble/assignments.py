@@ -148,7 +148,7 @@ def _head_passages(ctx: Context):
         name = agency_name(sec.title)
         if not name:
             continue
-        paras = [i for i, p in enumerate(ctx.paras) if sec.start <= p.start < sec.end]
+        paras = list(range(bisect.bisect_left(ctx.para_starts, sec.start), bisect.bisect_left(ctx.para_starts, sec.end)))
         sub = [s for s in ctx.sections if s is not sec and sec.start < s.start < sec.end]
         if sub:  # nested agencies are their own passages
             paras = [i for i in paras if ctx.paras[i].start < sub[0].start]
