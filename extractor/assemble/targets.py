@@ -29,11 +29,13 @@ _DONE_AFTER = re.compile(r"^[^,;.]{0,25}?\bđã\s+(?:đạt|được|hoàn\s+th�
 _ITEM_SCOPE_RE = re.compile(
     r"\s*(?:[-+•]\s*)?(?P<n>(?:[Cc]ác\s+)?(?:[Hh]uyện|[Tt]hị\s+xã|[Tt]hành\s+phố|[Xx]ã|[Tt]hị\s+trấn)\b[^:;.\n]{0,60}?\p{Lu}[^:;.\n]{0,80}?)\s*:")
 _SCOPE_RE = re.compile(r"(?:xã|huyện|thôn|bản|làng|xóm)\s+(?P<n>[A-ZĐÀ-Ỹ][\w]*(?:\s+[A-ZĐÀ-Ỹ][\w]*){0,3})\s*:\s*$")
+_SCOPE_AT_END = tail_rx(_SCOPE_RE)  # asked first, from the end: most figures have no scope before them
 _PAREN_NAMES_RE = re.compile(r"^\s*\((?:xã\s+)?(?P<n>[A-ZĐÀ-Ỹ][^()]{1,80})\)")
 _SUBJ_AFTER_RE = re.compile(r"\s*(?:\([^)]*\)\s*)?(?P<s>(?:số\s+|các\s+)?[^,;().:]{3,90})")
 _SUBJ_TRIM = re.compile(r"\s+(?:theo\s+quy\s+định|trở\s+lên|trở\s+xuống)\b.*$", re.I)
 _LEAD_TRIM = re.compile(r"^(?:[-+•*]\s*)?(?:(?:Phấn\s+đấu\s+)?(?:đến|tới|trong|vào)\s+(?:(?:cuối|hết)\s+)?(?:năm\s+)?\d{4},?\s*)?(?:phấn\s+đấu\s+)?", re.I)
 _VERB_TAIL = re.compile(r"\s*(?:ước\s+)?(?:đạt|giảm|tăng|là|có|chiếm|duy\s+trì|còn)(?:\s+(?:bình\s+quân|từ|ít\s+nhất|khoảng|tối\s+thiểu|trên|dưới))*\s*$", re.I)
+_VERB_AT_END = tail_rx(_VERB_TAIL)  # is there a verb to cut (most subjects have none)?
 
 
 @functools.lru_cache(maxsize=512)
@@ -130,6 +132,12 @@ def _allocates(ctx: Context, para: int, increase: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=256)
+def _item_scope(text: str):
+    """The list item's place ("- Huyện Phù Mỹ: …") a sentence opens with (asked for each of its figures)."""
+    return _ITEM_SCOPE_RE.match(text)
+
+
 def _subject(s_text: str, v: Value, clause_from: int) -> str | None:
     m = _SUBJ_AFTER_RE.match(s_text, v.end)
     after = m.group("s").strip() if m else ""
@@ -140,7 +148,9 @@ def _subject(s_text: str, v: Value, clause_from: int) -> str | None:
         return subj[:120]
     before = s_text[clause_from:v.start]
     before = _LEAD_TRIM.sub("", before.strip())
-    before = _VERB_TAIL.sub("", before).strip(" ,:-")
+    if _VERB_AT_END.search(before):
+        before = _VERB_TAIL.sub("", before)
+    before = before.strip(" ,:-")
     if before:
         return before[-120:]
     return after or None
@@ -268,8 +278,8 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
 def _record(ctx: Context, sent, v: Value, role: Role, comp: str, cstart: int, chain, titles) -> Target | Status:
     text = sent.text
     scope = None
-    sm = _SCOPE_RE.search(text[: v.start])
-    im = _ITEM_SCOPE_RE.match(text)
+    sm = _SCOPE_RE.search(text[: v.start]) if _SCOPE_AT_END.search(text[: v.start]) else None
+    im = _item_scope(text) if not sm else None
     if sm:
         scope = sm.group("n")
     elif im and im.end() <= v.start:
