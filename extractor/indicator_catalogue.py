@@ -160,6 +160,9 @@ class Catalogue:
                 alts.append((fold(w), key))
         alts.sort(key=lambda x: -len(x[0]))
         self.admin_words = alts
+        self._admin_by_first: dict[str, list] = {}  # the words by their first letter, longest first
+        for w, key in alts:
+            self._admin_by_first.setdefault(w[:1], []).append((w, key))
         self.statuses = [(st["key"], [p for w in st.get("words") or [] if (p := _phrase_rx(w, 0))])
                          for st in s.get("statuses") or []]
         self.criterion_number = regex.compile(s.get("criterion_number") or r"(?!)")
@@ -226,7 +229,7 @@ class Catalogue:
                 if m:
                     pos = m.end()
                     break
-        for w, key in self.admin_words:
+        for w, key in self._admin_by_first.get(t[pos:pos + 1], ()):  # only words that start there
             end = pos + len(w)
             if t.startswith(w, pos) and not (end < len(t) and _WORD_CHAR.match(t, end)):
                 return key, end

@@ -456,6 +456,7 @@ def _restated(figs: list, r: Any, g) -> tuple[Optional[str], str]:
 def link_indicators(records: list, text: str) -> list:
     """Set ``indicator``, ``indicator_name`` and ``indicator_match`` on every target and
     status record (pydantic records or dicts) from its own clause; returns ``records``."""
+    cat = catalogue()
     folded = fold(text)
     if len(folded) != len(text):  # fold keeps NFC length; guard against odd input
         folded = folded[: len(text)].ljust(len(text))
@@ -476,7 +477,7 @@ def link_indicators(records: list, text: str) -> list:
             iid, words = link_one(text, folded, r, by_quote.get((g("start"), g("end")), []))
         except Exception:  # a bad record never stops the document
             iid, words = None, ""
-        _set_link(r, iid, words)
+        _set_link(cat, r, iid, words)
         if iid is None:
             unlinked.append(r)
     # then, in text order, a figure that restates one before it takes that one's indicator
@@ -484,7 +485,7 @@ def link_indicators(records: list, text: str) -> list:
     for r in sorted(unlinked, key=lambda r: _getter(r)("value_start") or 0):
         iid, words = _restated(figs, r, _getter(r))
         if iid is not None:
-            _set_link(r, iid, words)
+            _set_link(cat, r, iid, words)
     return records
 
 
@@ -492,8 +493,9 @@ def _getter(r):
     return r.get if isinstance(r, dict) else (lambda k, d=None, r=r: getattr(r, k, d))
 
 
-def _set_link(r, iid: Optional[str], words: str) -> None:
-    vals = {"indicator": iid, "indicator_name": name(iid) if iid else None,
+def _set_link(cat: Catalogue, r, iid: Optional[str], words: str) -> None:
+    ind = cat.by_id.get(iid) if iid else None
+    vals = {"indicator": iid, "indicator_name": ind.name if ind else None,
             "indicator_match": (" ".join(words.split()) or None) if iid else None}
     for k, v in vals.items():
         if isinstance(r, dict):
