@@ -109,7 +109,7 @@ def _patterns() -> dict:
     imp = rel.get("implements") or {}
     return {
         "typed": typed,
-        "typed_cue": word_starts([w.split()[0] for w in words]),
+        "typed_cue": _typed_cue(words, cfg["number_lead"]),
         "bare": bare,
         "date": date,
         "issuer_lead": issuer_lead,
@@ -138,6 +138,21 @@ def word_starts(words: list[str]) -> re.Pattern:
     than ``regex`` scans a case-insensitive alternation (measured: 0.24 vs 1.2 ms over a
     15 000-character plan)."""
     return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+def _typed_cue(words: list[str], number_lead: str) -> re.Pattern:
+    """``word_starts`` for the typed citation pattern: the first word of a type (what the
+    cue stands on, as in ``word_starts``), asked only where the rest of the type, the
+    number lead (rules: ``number_lead``) and a digit (a number opens with its digits)
+    follow it, case-insensitively; a cue hit is ~30x rarer than its first word alone."""
+    tails: dict[str, list[str]] = {}
+    for w in words:
+        first, *rest = w.split()
+        tails.setdefault(first, []).append("".join(r"\s+" + re.escape(x) for x in rest))
+    return re.compile("|".join(
+        r"%s(?=(?i:(?:%s)(?:%s))\d)" % (re.escape(first), "|".join(sorted(set(t), key=len, reverse=True)), number_lead)
+        for first, t in sorted(tails.items(), key=lambda kv: len(kv[0]), reverse=True)
+    ))
 
 
 def finditer_at_words(pattern, text: str, cue: re.Pattern, pos: int = 0, endpos: int | None = None):
