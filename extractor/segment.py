@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from .sections import Paragraph
 
-_FALLBACK_SENT_RE = re.compile(r"(?<=[.!?…])\s+(?=[\"“(]?[A-ZĐÀ-ỸÂĂÊÔƠƯ0-9])")
 DOC_NUMBER_RE = re.compile(r"\b\d+(?:/\d{4})?[-/][A-ZĐ][\w&-]*(?:/[\w&-]+)*")
 
 
@@ -111,15 +110,26 @@ def _underthesea_splitter():
 
 
 @functools.lru_cache(maxsize=1)
+def _abbreviations() -> frozenset:
+    """underthesea's abbreviations (its ``punkt_params.json`` and the module's additions)."""
+    module = _underthesea_splitter()
+    module._load_model()
+    return frozenset(module.sentence_tokenizer.abbrev_types)
+
+
+@functools.lru_cache(maxsize=1)
+def _sentence_spans():
+    """``_underthesea_spans`` with underthesea's abbreviations."""
+    return functools.partial(_underthesea_spans, abbrevs=_abbreviations())
+
+
+@functools.lru_cache(maxsize=1)
 def _sent_tokenize():
     """underthesea's ``sent_tokenize``, ported: same sentences, with its own abbreviation
     list (``punkt_params.json`` and the module's additions), but the text between two
     candidate ends (``.``, ``?``, ``!``) is skipped by a regex search instead of a Python
     loop over every character (``tests/test_sent_split.py`` compares the two)."""
-    module = _underthesea_splitter()
-    module._load_model()
-    abbrevs = frozenset(module.sentence_tokenizer.abbrev_types)
-    return functools.partial(_underthesea_sentences, abbrevs=abbrevs)
+    return functools.partial(_underthesea_sentences, abbrevs=_abbreviations())
 
 
 # a candidate end: ? or !, or a run of dots (a character set first: scans ~2x faster than \.+|[?!])
@@ -130,9 +140,14 @@ _GAP_CHARS = " \t\n\r"  # skipped after an end, before the next sentence
 
 def _underthesea_sentences(text: str, abbrevs: frozenset) -> list[str]:
     """The sentences underthesea's ``PunktSentenceTokenizer.sentences_from_text`` gives."""
+    return [text[a:b] for a, b in _underthesea_spans(text, abbrevs)]
+
+
+def _underthesea_spans(text: str, abbrevs: frozenset) -> list[tuple[int, int]]:
+    """Where in ``text`` the sentences of ``_underthesea_sentences`` are (each stripped)."""
     if not text or not text.strip():
         return []
-    out: list[str] = []
+    out: list[tuple[int, int]] = []
     start = i = 0
     n = len(text)
     search = _SENT_END_RUN_RE.search
@@ -145,9 +160,7 @@ def _underthesea_sentences(text: str, abbrevs: frozenset) -> list[str]:
                 while after < n and text[after] in " \t":
                     after += 1
                 if after >= n or text[after].isupper():
-                    sentence = text[start:dot_end].strip()
-                    if sentence:
-                        out.append(sentence)
+                    _add_stripped(out, text, start, dot_end)
                     while dot_end < n and text[dot_end] in _GAP_CHARS:
                         dot_end += 1
                     start = dot_end
@@ -159,16 +172,21 @@ def _underthesea_sentences(text: str, abbrevs: frozenset) -> list[str]:
         end = i + 1
         while end < n and text[end] in _SENT_END_CHARS:
             end += 1
-        sentence = text[start:end].strip()
-        if sentence:
-            out.append(sentence)
+        _add_stripped(out, text, start, end)
         while end < n and text[end] in _GAP_CHARS:
             end += 1
         start = i = end
-    final = text[start:].strip()
-    if final:
-        out.append(final)
+    _add_stripped(out, text, start, n)
     return out
+
+
+def _add_stripped(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Add ``text[start:end]`` without its surrounding white space, unless nothing is left."""
+    piece = text[start:end]
+    kept = piece.strip()
+    if kept:
+        start += len(piece) - len(piece.lstrip())
+        spans.append((start, start + len(kept)))
 
 
 def _dot_ends_sentence(text: str, pos: int, abbrevs: frozenset) -> bool:
@@ -184,36 +202,9 @@ def _dot_ends_sentence(text: str, pos: int, abbrevs: frozenset) -> bool:
 
 
 def split_sentences(text: str, start: int) -> list[tuple[int, int]]:
-    """Sentence ranges of one paragraph (``text`` begins at ``start``)."""
-    try:
-        parts = _sent_tokenize()(text)
-    except Exception:
-        parts = _FALLBACK_SENT_RE.split(text)
-    out = []
-    pos = 0
-    for s in parts:
-        s = s.strip()
-        if not s:
-            continue
-        i = text.find(s, pos)
-        if i < 0:  # tokenizer changed the text: fall back for the rest
-            rest = text[pos:]
-            for m in _split_fallback(rest):
-                out.append((start + pos + m[0], start + pos + m[1]))
-            return out
-        out.append((start + i, start + i + len(s)))
-        pos = i + len(s)
-    return out
-
-
-def _split_fallback(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for m in _FALLBACK_SENT_RE.finditer(text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    if text[pos:].strip():
-        out.append((pos, len(text.rstrip())))
-    return out
+    """Sentence ranges of one paragraph (``text`` begins at ``start``): underthesea's
+    sentences, located as they are cut (the port never changes characters)."""
+    return [(start + a, start + b) for a, b in _sentence_spans()(text)]
 
 
 def sentences(text: str, paras: list[Paragraph]) -> list[Sentence]:

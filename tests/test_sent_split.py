@@ -74,3 +74,22 @@ def test_same_sentences_as_underthesea_on_random_strings():
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert ours(text) == theirs(text), repr(text)
+
+
+def _located(text: str, sentences: list[str]) -> list[tuple[int, int]]:
+    """Each sentence found in ``text`` after the previous one (how they were located before)."""
+    out, pos = [], 0
+    for s in sentences:
+        i = text.find(s, pos)
+        assert i >= 0
+        out.append((i, i + len(s)))
+        pos = i + len(s)
+    return out
+
+
+def test_sentence_ranges_are_where_underthesea_sentences_are():
+    from extractor.segment import split_sentences
+
+    theirs = _theirs()
+    for text in _plan_paragraphs() + ADVERSARIAL:
+        assert split_sentences(text, 7) == [(a + 7, b + 7) for a, b in _located(text, theirs(text))], text[:80]
