@@ -44,8 +44,12 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.I)
 
 
-def groups_of(r) -> dict:
-    return {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
+@functools.lru_cache(maxsize=1)
+def _comparator_words() -> tuple[dict, list]:
+    """The comparator_before patterns (rules/targets.yml): by comparator, and the increase ones in order."""
+    r = target_rules()
+    groups = {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
+    return groups, [g["pattern"] for g in r["comparator_before"] if g["comparator"] == "increase"]
 
 
 def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None,
@@ -57,18 +61,17 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
     near = before[-45:]
     if r["floor_pattern"].search(before[-40:]):
         return ">="
+    groups, inc = _comparator_words()
     if ":" in before:  # "giảm bình quân/năm: trên 10%": the word next to the value decides
         tail = before.rsplit(":", 1)[1]
         for comp in (">=", "<="):
-            if _rx(r"\s*(?:" + groups_of(r)[comp] + r")").fullmatch(tail):
+            if _rx(r"\s*(?:" + groups[comp] + r")").fullmatch(tail):
                 return comp
         for g in r["comparator_after"]:
             if _rx(g["pattern"]).search(after):
                 return g["comparator"]
     if v.unit == "lần":
         return ">=" if _rx(r"(?:ít\s+nhất|tối\s+thiểu|trên)\s*$").search(before) or re.match(r"^\s*trở\s+lên", after) else "="
-    groups = groups_of(r)
-    inc = [g["pattern"] for g in r["comparator_before"] if g["comparator"] == "increase"]
     if _rx(inc[0]).search(near):  # có thêm / tăng thêm
         return "increase"
     mm = _rx(groups["maintain"]).search(before)
