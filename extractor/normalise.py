@@ -183,7 +183,8 @@ def normalise(raw: RawText) -> Text:
     for block in raw.blocks:
         t = unicodedata.normalize("NFC", block.text)
         t = t.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufeff", "")
-        t = GLUED_HEADING_RE.sub("\n\\1", t)
+        if "**" in t:  # what GLUED_HEADING_RE splits at
+            t = GLUED_HEADING_RE.sub("\n\\1", t)
         block_lines.append(t.split("\n"))
 
     furniture = _repeated_furniture(
