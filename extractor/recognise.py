@@ -154,15 +154,16 @@ def find_values(text: str) -> list[Value]:
 
 @functools.lru_cache(maxsize=1)
 def _per_forms():
-    return [(re.compile(f["words"], re.I), dict(f["units"])) for f in load_rules("units").get("per_forms") or []]
+    return [(re.compile(f["words"], re.I), dict(f["units"]), re.compile(f["unless"], re.I) if f.get("unless") else None)
+            for f in load_rules("units").get("per_forms") or []]
 
 
 def per_head_unit(unit: str, before: str) -> str:
     """The unit with the denominator its clause gives (rules/units.yml ``per_forms``):
     ``triệu đồng/năm`` of an income per head -> ``triệu đồng/người/năm``; an average count
-    of criteria -> ``tiêu chí/xã``."""
-    for words, units in _per_forms():
-        if unit in units and words.search(before[-160:]):
+    of criteria -> ``tiêu chí/xã`` (not in ``không còn xã dưới 15 tiêu chí``)."""
+    for words, units, unless in _per_forms():
+        if unit in units and words.search(before[-160:]) and not (unless and unless.search(before[-60:])):
             return units[unit]
     return unit
 

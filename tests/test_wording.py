@@ -195,3 +195,8 @@ def test_a_web_pages_related_articles_and_a_quoted_rule_are_not_the_articles_own
     text = ARTICLE + ("Đến nay, toàn huyện có 15/17 xã đạt chuẩn nông thôn mới (quy định: từ 95% trở lên).\n"
                       "Tin liên quan\nHuyện Cẩm Yên có thêm 3 xã đạt chuẩn nông thôn mới nâng cao (12/03/2024)\n")
     assert figures(text) == [("status", 15, "xã")]
+
+
+def test_no_commune_below_n_criteria_counts_criteria_not_an_average_even_after_an_average():
+    text = REPORT + "I. KẾT QUẢ\nBình quân toàn huyện đạt 17,6 tiêu chí/xã; không còn xã dưới 14 tiêu chí.\n"
+    assert [(r.value, r.unit) for r in records(text, "status")] == [(17.6, "tiêu chí/xã"), (14, "tiêu chí")]
