@@ -200,3 +200,15 @@ def test_a_web_pages_related_articles_and_a_quoted_rule_are_not_the_articles_own
 def test_no_commune_below_n_criteria_counts_criteria_not_an_average_even_after_an_average():
     text = REPORT + "I. KẾT QUẢ\nBình quân toàn huyện đạt 17,6 tiêu chí/xã; không còn xã dưới 14 tiêu chí.\n"
     assert [(r.value, r.unit) for r in records(text, "status")] == [(17.6, "tiêu chí/xã"), (14, "tiêu chí")]
+
+
+def test_a_list_under_a_result_lead_in_reports_results():
+    text = ("Kết quả xây dựng nông thôn mới 9 tháng đầu năm 2024\n"
+            "- Đến nay, bình quân toàn huyện đạt 18,4 tiêu chí/xã. Cụ thể:\n"
+            "+ Có 21/24 xã đã đạt 19/19 tiêu chí.\n"
+            "+ Có 03/24 xã đạt 17/19 tiêu chí gồm: Tân An, Tân Bình, Tân Lập.\n")
+    assert figures(text) == [("status", 18.4, "tiêu chí/xã"), ("status", 21, "xã"), ("status", 3, "xã")]
+
+
+def test_a_count_already_reached_after_a_result_cue_is_a_result_outside_a_results_section():
+    assert figures("Tin tức\nĐến nay, toàn huyện có 12 xã đã đạt chuẩn nông thôn mới.\n") == [("status", 12, "xã")]

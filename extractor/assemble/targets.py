@@ -193,15 +193,43 @@ def _section_kind(titles: tuple) -> tuple[bool, bool, bool]:
 
 
 def _carried(ctx: Context, sent) -> Role | None:
-    """A result read in the previous sentence of the same paragraph carries over."""
+    """A result read in the previous sentence of the same paragraph carries over; so does
+    the role of a list's lead-in ("- Đến nay, … Cụ thể:" + "+ Có 50/56 xã …")."""
     i = ctx.sent_index[sent.start]
-    if i == 0:
+    if i > 0:
+        prev = ctx.sents[i - 1]
+        if prev.para == sent.para:
+            role = ctx.roles.get(prev.start)
+            if role is not None and role.role == RESULT:
+                return role
+    return _lead_in_role(ctx, sent.para)
+
+
+def _read_as_result(hits, pos: int, carried: Role | None, can: str, figures: tuple) -> bool:
+    """A result cue before the figure (or carried from the sentence or list before) decides it."""
+    if carried is not None and carried.role == RESULT:
+        return True
+    role = role_in_sentence(hits, pos, can=can, figures=figures)
+    return role is not None and role.role == RESULT
+
+
+def _lead_in_role(ctx: Context, pi: int) -> Role | None:
+    """The role the lead-in of a bulleted list gives its items: the paragraph before the
+    item and its siblings ends with ':' and its nearest cue decides."""
+    para = ctx.paras[pi]
+    if para.kind != "bullet":
         return None
-    prev = ctx.sents[i - 1]
-    if prev.para != sent.para:
+    j = pi - 1
+    while j >= 0 and pi - j <= 40 and ctx.paras[j].kind == "bullet" and ctx.paras[j].marker == para.marker:
+        j -= 1
+    if j < 0 or not ctx.paras[j].text.rstrip().endswith(":"):
         return None
-    role = ctx.roles.get(prev.start)
-    return role if role is not None and role.role == RESULT else None
+    lead = ctx.paras[j]
+    hits = cue_hits(ctx.can[lead.start:lead.end], ctx.doc_year, ctx.planning_doc)
+    if not hits:
+        return None
+    h = max(hits, key=lambda h: h.end)
+    return Role(h.role, f"{h.name} (đoạn dẫn / list lead-in)")
 
 
 def targets_in(ctx: Context, sent) -> list[Target | Status]:
@@ -240,8 +268,10 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
             continue
         if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (
                 committed and not in_results and _DONE_RIGHT_AFTER.match(can[v.end:])
-                and not r["maintain_before"].search(can[:v.start])):
-            continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description ("giữ vững 17 … đã đạt" is a target)
+                and not r["maintain_before"].search(can[:v.start])
+                and not _read_as_result(hits, v.start, carried, can, figures)):
+            continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description ("giữ vững 17 … đã đạt"
+            # is a target; "Đến nay có 12 xã đã đạt chuẩn" a result)
         if not_a_record(can, v.start, v.end, prev_end, v.unit, v.fraction):
             prev_end = v.end
             continue
