@@ -212,3 +212,13 @@ def test_a_list_under_a_result_lead_in_reports_results():
 
 def test_a_count_already_reached_after_a_result_cue_is_a_result_outside_a_results_section():
     assert figures("Tin tức\nĐến nay, toàn huyện có 12 xã đã đạt chuẩn nông thôn mới.\n") == [("status", 12, "xã")]
+
+
+def test_a_day_opening_a_sentence_that_reports_a_state_is_no_deadline():
+    text = "Khẩn trương báo cáo\nThứ Sáu, 05/01/2018\nĐến ngày 4.1, Sở Kế hoạch và Đầu tư vẫn chưa nhận được báo cáo của các huyện.\n"
+    assert records(text, "deadline") == []
+
+
+def test_figures_in_a_condition_are_no_targets():
+    text = PLAN + "II. NHIỆM VỤ\nNếu có từ 90% ý kiến các thành viên và nhân dân 4 huyện trở lên đồng ý thì trình công nhận.\n"
+    assert figures(text) == []

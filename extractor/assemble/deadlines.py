@@ -38,6 +38,8 @@ def _rules():
         "status": re.compile(r["status_words"], re.I),
         "designated": re.compile(r["designated_goal"]),
         "event": re.compile(r["event_cues"], re.I),
+        "cut_off_lead": re.compile(r["cut_off_lead"], re.I),
+        "state": re.compile(r["state_words"], re.I),
         "list_edit": re.compile(r["list_edit"], re.I),
         "not_before": {k: re.compile(p, re.I) for k, p in r["not_before"].items()},
         "past": re.compile(r["past_words"], re.I),
@@ -208,6 +210,9 @@ def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] 
         return None
     if d.precision in ("day", "month") and _rules()["event"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d):
         return None  # "Vào ngày 15/3/2024, UBND tỉnh ban hành …": an event
+    if d.precision == "day" and _rules()["cut_off_lead"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d) \
+            and _rules()["state"].search(text, d.end):
+        return None  # "Đến ngày 4.1, Sở … vẫn chưa nhận được báo cáo": the state at a date
     if d.kind in ("at", "within") and d.precision != "day" and _figure_near(text, d, dates):
         return None  # "Trong tháng 9/2022, có thêm 5 xã …": a figure with its date is a target
     goal = _goal_clause(text, d, dates)
