@@ -222,3 +222,34 @@ def test_a_day_opening_a_sentence_that_reports_a_state_is_no_deadline():
 def test_figures_in_a_condition_are_no_targets():
     text = PLAN + "II. NHIỆM VỤ\nNếu có từ 90% ý kiến các thành viên và nhân dân 4 huyện trở lên đồng ý thì trình công nhận.\n"
     assert figures(text) == []
+
+
+def test_comrades_are_no_money():
+    text = "Đại hội Đảng bộ xã\nBan Chấp hành Đảng bộ xã khóa mới gồm 15 đồng chí.\n"
+    assert records(text, "funding") == [] and figures(text) == []
+
+
+def test_the_pdf_glyph_for_u_horn_reads_as_u_horn():
+    text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ hộ nghèo giảm còn dƣới 2%.\n"
+    (t,) = records(text, "target")
+    assert (t.value, t.comparator) == (2, "<=")
+    (t,) = records(PLAN + "I. MỤC TIÊU\n- Xây dựng 6 trƣờng đạt chuẩn quốc gia.\n", "target")
+    assert (t.value, t.unit, t.value_text) == (6, "trường", "6 trƣờng")  # the quote keeps the source's letters
+
+
+def test_a_price_base_year_is_not_the_target_year():
+    text = PLAN + "I. MỤC TIÊU\n- Tốc độ tăng giá trị sản xuất (giá so sánh năm 2010) đạt 16%.\n"
+    (t,) = records(text, "target")
+    assert t.year != 2010
+
+
+def test_a_share_of_the_plan_reached_and_a_result_against_the_resolution_are_results():
+    text = ("Kinh tế 6 tháng đầu năm 2023\nSản lượng lương thực đạt hơn 17.800 tấn, bằng 105% kế hoạch. "
+            "Tỷ lệ che phủ rừng đạt 72% (vượt 2% so với Nghị quyết).\n")
+    assert {t for t, *_ in figures(text)} == {"status"}
+
+
+def test_a_result_cue_in_a_sentence_without_figures_carries_to_the_next_sentence():
+    text = ("Hội nghị Ban Chấp hành Đảng bộ huyện\n"
+            "Đến nay, trên địa bàn huyện có xã Cường Lợi đạt chuẩn nông thôn mới. Bình quân toàn huyện đạt 12,6 tiêu chí/xã; 15 thôn đạt chuẩn.\n")
+    assert figures(text) == [("status", 12.6, "tiêu chí/xã"), ("status", 15, "thôn")]

@@ -200,9 +200,14 @@ def _carried(ctx: Context, sent) -> Role | None:
         prev = ctx.sents[i - 1]
         if prev.para == sent.para:
             role = ctx.roles.get(prev.start)
+            if role is None and not _DIGIT_RE.search(prev.text):
+                role = _only_role(ctx.can[prev.start:prev.end], ctx)  # "Đến nay, … có xã A đạt chuẩn …"
             if role is not None and role.role == RESULT:
                 return role
     return _lead_in_role(ctx, sent.para)
+
+
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _read_as_result(hits, pos: int, carried: Role | None, can: str, figures: tuple) -> bool:
@@ -225,11 +230,16 @@ def _lead_in_role(ctx: Context, pi: int) -> Role | None:
     if j < 0 or not ctx.paras[j].text.rstrip().endswith(":"):
         return None
     lead = ctx.paras[j]
-    hits = cue_hits(ctx.can[lead.start:lead.end], ctx.doc_year, ctx.planning_doc)
+    return _only_role(ctx.can[lead.start:lead.end], ctx, "đoạn dẫn / list lead-in")
+
+
+def _only_role(can: str, ctx: Context, where: str = "câu trước / previous sentence") -> Role | None:
+    """The role the last cue of a text without figures gives what follows it."""
+    hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
     if not hits:
         return None
     h = max(hits, key=lambda h: h.end)
-    return Role(h.role, f"{h.name} (đoạn dẫn / list lead-in)")
+    return Role(h.role, f"{h.name} ({where})")
 
 
 def targets_in(ctx: Context, sent) -> list[Target | Status]:
@@ -244,7 +254,9 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
     in_results, funding_section, in_targets = _section_kind(tuple(titles))
     if not in_results and funding_section:
         return []
-    values = find_values(text) + _outcome_money(text, can)
+    # read on the canonical text ("trƣờng", a PDF font's glyph, is "trường"); quoted from the source
+    values = [v if v.text == text[v.start:v.end] else replace(v, text=text[v.start:v.end]) for v in find_values(can)]
+    values += _outcome_money(text, can)
     if not values:
         return []
     committed = bool(r["commitment_words"].search(can) or _TASK_VERB.search(can))
