@@ -91,7 +91,8 @@ _RANGE_RE = re.compile(
     r"(?P<from>\btừ\s+)?(?P<a>" + NUM + r")\s*(?P<au>%)?\s*(?:(?<=\d\s*%?\s*)(?:đến|tới)\s+|[-–]\s*)(?P<b>" + NUM + r")(?!\s*/\s*\d)"
 )
 _INT = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,4})"  # a whole number, maybe with thousands dots: 5.775
-_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s*/\s*(?P<b>" + _INT + r")(?![\d/]|[.,]\d)")
+# the numerator may be an average: "bình quân đạt 12,6/19 tiêu chí"
+_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r"(?:,\d{1,2})?)\s*/\s*(?P<b>" + _INT + r")(?![\d/]|[.,]\d)")
 _NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*" + _INT + r"\s*/\s*" + _INT)
 _NUMBER_RE = re.compile(r"(?<![\d/.,])(?P<a>" + NUM + r")(?![\d/]|[.,]\d)")
 
@@ -132,10 +133,12 @@ def find_values(text: str) -> list[Value]:
         if not u or u[1] in ("%",):
             continue
         end, canonical, rule = u
-        a, b = int(parse_number(m.group("a"))), int(parse_number(m.group("b")))
+        a, b = parse_number(m.group("a")), int(parse_number(m.group("b")))
+        a = int(a) if a == int(a) else a
         if a > b or b == 0:
             continue
-        out.append(Value(m.start(), end, m.start("a"), m.end("a"), float(a), None, canonical, rule["kind"], [a, b], rule.get("comparator"), text[m.start():end]))
+        fraction = [a, b] if isinstance(a, int) else None  # an average out of b is no count of b
+        out.append(Value(m.start(), end, m.start("a"), m.end("a"), float(a), None, canonical, rule["kind"], fraction, rule.get("comparator"), text[m.start():end]))
         taken.append((m.start(), end))
 
     for m in _NUMBER_RE.finditer(text):

@@ -253,3 +253,8 @@ def test_a_result_cue_in_a_sentence_without_figures_carries_to_the_next_sentence
     text = ("Hội nghị Ban Chấp hành Đảng bộ huyện\n"
             "Đến nay, trên địa bàn huyện có xã Cường Lợi đạt chuẩn nông thôn mới. Bình quân toàn huyện đạt 12,6 tiêu chí/xã; 15 thôn đạt chuẩn.\n")
     assert figures(text) == [("status", 12.6, "tiêu chí/xã"), ("status", 15, "thôn")]
+
+
+def test_an_average_out_of_the_criteria_set_is_read_with_its_decimal():
+    text = REPORT + "I. KẾT QUẢ\nĐến nay, bình quân toàn huyện đạt 12,6/19 tiêu chí.\n"
+    assert figures(text) == [("status", 12.6, "tiêu chí/xã")]
