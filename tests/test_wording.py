@@ -258,3 +258,10 @@ def test_a_result_cue_in_a_sentence_without_figures_carries_to_the_next_sentence
 def test_an_average_out_of_the_criteria_set_is_read_with_its_decimal():
     text = REPORT + "I. KẾT QUẢ\nĐến nay, bình quân toàn huyện đạt 12,6/19 tiêu chí.\n"
     assert figures(text) == [("status", 12.6, "tiêu chí/xã")]
+
+
+def test_a_term_or_year_leading_the_paragraph_dates_its_results():
+    text = ("Đại hội Đảng bộ xã\nNhiệm kỳ 2020-2025, xã đạt được nhiều kết quả quan trọng. "
+            "Cụ thể, tỷ lệ hộ nghèo giảm bình quân 6,7%/năm.\n")
+    (s,) = records(text, "status")
+    assert s.as_of == "2025"
