@@ -200,14 +200,11 @@ def _carried(ctx: Context, sent) -> Role | None:
         prev = ctx.sents[i - 1]
         if prev.para == sent.para:
             role = ctx.roles.get(prev.start)
-            if role is None and not _DIGIT_RE.search(prev.text):
+            if role is None and not find_values(ctx.can[prev.start:prev.end]):
                 role = _only_role(ctx.can[prev.start:prev.end], ctx)  # "Đến nay, … có xã A đạt chuẩn …"
             if role is not None and role.role == RESULT:
                 return role
     return _lead_in_role(ctx, sent.para)
-
-
-_DIGIT_RE = re.compile(r"\d")
 
 
 def _read_as_result(hits, pos: int, carried: Role | None, can: str, figures: tuple) -> bool:
