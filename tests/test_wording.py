@@ -261,7 +261,7 @@ def test_an_average_out_of_the_criteria_set_is_read_with_its_decimal():
 
 
 def test_a_term_or_year_leading_the_paragraph_dates_its_results():
-    text = ("Đại hội Đảng bộ xã\n\nNhiệm kỳ 2020-2025, xã đạt được nhiều kết quả quan trọng. "
+    text = ("BÁO CÁO\nChính trị của Ban Chấp hành Đảng bộ xã\nI. KẾT QUẢ\nNhiệm kỳ 2020-2025, xã đạt được nhiều kết quả quan trọng. "
             "Cụ thể, tỷ lệ hộ nghèo giảm bình quân 6,7%/năm.\n")
     (s,) = records(text, "status")
     assert s.as_of == "2025"
