@@ -265,3 +265,11 @@ def test_a_term_or_year_leading_the_paragraph_dates_its_results():
             "Cụ thể, tỷ lệ hộ nghèo giảm bình quân 6,7%/năm.\n")
     (s,) = records(text, "status")
     assert s.as_of == "2025"
+
+
+def test_indicator_lists_count_units_beyond_places():
+    text = PLAN + "I. MỤC TIÊU\n- Phát triển mới 20 cơ sở tiểu thủ công nghiệp.\n- Kim ngạch xuất khẩu đạt 2 triệu USD.\n"
+    assert [(v, u) for _, v, u in figures(text)] == [(20, "cơ sở"), (2, "triệu USD")]
+    report = REPORT + "I. KẾT QUẢ\nHoàn thành 18/18 chỉ tiêu, trong đó có 13 chỉ tiêu vượt kế hoạch.\n"
+    assert figures(report) == [("status", 18, "chỉ tiêu"), ("status", 13, "chỉ tiêu")]
+    assert figures(PLAN + "I. MỤC TIÊU\nBộ tiêu chí gồm 19 tiêu chí với 57 chỉ tiêu.\n") == []
