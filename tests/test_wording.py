@@ -273,3 +273,8 @@ def test_indicator_lists_count_units_beyond_places():
     report = REPORT + "I. KẾT QUẢ\nHoàn thành 18/18 chỉ tiêu, trong đó có 13 chỉ tiêu vượt kế hoạch.\n"
     assert figures(report) == [("status", 18, "chỉ tiêu"), ("status", 13, "chỉ tiêu")]
     assert figures(PLAN + "I. MỤC TIÊU\nBộ tiêu chí gồm 19 tiêu chí với 57 chỉ tiêu.\n") == []
+
+
+def test_a_floor_written_after_the_figure_decides_over_the_verb():
+    text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ hộ nghèo giảm 3% trở lên.\n- Thu nhập bình quân tăng từ 8% trở lên.\n"
+    assert [t.comparator for t in records(text, "target")] == [">=", ">="]

@@ -73,6 +73,10 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         return "maintain"  # unless a quantifier next to the figure, in a later part of the clause, says otherwise
     if _rx(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$|xuống\s+(?:còn|mức|tới)\s*$|\bgiảm\s+còn\s*$|\b(?:giảm|hạ)\b[^,;]{0,60}?\bxuống\s*$").search(near):
         return "<="  # "giảm xuống còn 2,5%", "hạ … xuống dưới 3%": a level to reach, not a rate of decrease
+    if not v.unit_comparator:
+        for g in r["comparator_after"]:  # "giảm 3% trở lên": the words on the figure decide
+            if _rx(g["pattern"]).search(after):
+                return g["comparator"]
     if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(before):
         return "decrease"
     if v.unit_comparator:
