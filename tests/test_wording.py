@@ -278,3 +278,9 @@ def test_indicator_lists_count_units_beyond_places():
 def test_a_floor_written_after_the_figure_decides_over_the_verb():
     text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ hộ nghèo giảm 3% trở lên.\n- Thu nhập bình quân tăng từ 8% trở lên.\n"
     assert [t.comparator for t in records(text, "target")] == [">=", ">="]
+
+
+def test_a_decrease_earlier_in_a_list_does_not_govern_the_next_items():
+    text = PLAN + ("I. MỤC TIÊU\nTỷ lệ hộ nghèo giảm bình quân mỗi năm 2,1% (theo chuẩn nghèo đa chiều), "
+                   "mỗi năm giải quyết việc làm cho trên 250 lao động.\n")
+    assert [t.comparator for t in records(text, "target")] == ["decrease", ">="]

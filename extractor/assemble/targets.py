@@ -45,6 +45,9 @@ def groups_of(r) -> dict:
     return {g["comparator"]: g["pattern"] for g in r["comparator_before"] if g["comparator"] not in ("increase",)}
 
 
+_PAREN = re.compile(r"\([^()]*\)")
+
+
 def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None,
                    para: int | None = None) -> str:
     """Comparator of a figure, from the words of its clause (rules/targets.yml)."""
@@ -77,8 +80,8 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         for g in r["comparator_after"]:  # "giảm 3% trở lên": the words on the figure decide
             if _rx(g["pattern"]).search(after):
                 return g["comparator"]
-    if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(before):
-        return "decrease"
+    if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(_PAREN.sub("", before).rsplit(",", 1)[-1]):
+        return "decrease"  # not a "giảm" of an earlier part of the list ("… giảm 2,1% (…), … cho trên 250 lao động")
     if v.unit_comparator:
         return v.unit_comparator
     if len(inc) > 1 and _rx(inc[1]).search(near):
