@@ -284,3 +284,13 @@ def test_a_decrease_earlier_in_a_list_does_not_govern_the_next_items():
     text = PLAN + ("I. MỤC TIÊU\nTỷ lệ hộ nghèo giảm bình quân mỗi năm 2,1% (theo chuẩn nghèo đa chiều), "
                    "mỗi năm giải quyết việc làm cho trên 250 lao động.\n")
     assert [t.comparator for t in records(text, "target")] == ["decrease", ">="]
+
+
+def test_a_period_named_in_the_sentence_gives_its_end_as_the_year_but_a_past_period_does_not():
+    text = ("Hội nghị toàn quốc\nNgày 12/3/2022\nChương trình giai đoạn 2021- 2025 đặt mục tiêu, phấn đấu cả nước có "
+            "ít nhất 80% số xã đạt chuẩn nông thôn mới.\n")
+    (t,) = records(text, "target")
+    assert t.year == 2025
+    past = PLAN + ("II. MỤC TIÊU\n- Tiếp tục xây dựng đối với các xã đã đạt chuẩn giai đoạn 2010 - 2020; "
+                   "thu nhập tăng ít nhất 1,5 lần so với năm 2020.\n")
+    assert records(past, "target")[0].year != 2020

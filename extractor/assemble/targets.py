@@ -376,7 +376,23 @@ def _target_year(ctx: Context, sent, v: Value, text: str) -> tuple[int | None, s
     after_years = find_years(text[v.end:_clause_end(text, v.end)])
     if after_years:
         return after_years[0].year, "sentence"
+    periods = [m for m in _PERIOD_IN_SENTENCE.finditer(text, 0, v.start) if not _BASE_BEFORE.search(text, 0, m.start())
+               and int(m.group("end")) >= _reference_year(ctx)]
+    if periods:  # "Chương trình … giai đoạn 2021- 2025 đặt mục tiêu, phấn đấu … 80%": by the period's end
+        return int(periods[-1].group("end")), "sentence"  # (not a Party term, nhiệm kỳ: a horizon, r09)
     return context_year(ctx, sent)
+
+
+def _reference_year(ctx: Context) -> int:
+    """The document's year, else the first year of the period it covers (a plan for 2025 - 2026)."""
+    if ctx.doc_year:
+        return ctx.doc_year
+    m = re.match(r"\s*((?:19|20)\d\d)", ctx.meta.period or "")
+    return int(m.group(1)) if m else 0
+
+
+_PERIOD_IN_SENTENCE = re.compile(r"\b(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d\d\s*[-–]\s*(?P<end>(?:19|20)\d\d)\b", re.I)
+_BASE_BEFORE = re.compile(r"\bso\s+với\s*$", re.I)
 
 
 _CLAUSE_MARKS = re.compile(r"[();]")
