@@ -151,7 +151,37 @@ def find_values(text: str) -> list[Value]:
         # "35.051 triệu đồng" is money, "380 triệu đồng/ha/năm" a per-unit figure
         out.append(Value(m.start(), end, m.start(), m.end(), parse_number(m.group("a")), None, canonical, rule["kind"], None, rule.get("comparator"), text[m.start():end]))
         taken.append((m.start(), end))
+    out.extend(_word_values(text, free))
     out.sort(key=lambda v: v.start)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _number_words():
+    w = load_rules("units").get("number_words") or {}
+    values = w.get("values") or {}
+    if not values:
+        return None, {}, None
+    rx = re.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(sorted(values, key=len, reverse=True)) + r")(?![\p{L}\p{N}])", re.I)
+    return rx, values, re.compile(w["after"], re.I)
+
+
+def _word_values(text: str, free) -> list[Value]:
+    """Small counts written as words before a count unit: "ít nhất một huyện" (rules/units.yml)."""
+    rx, values, after = _number_words()
+    if rx is None or not rx.search(text):
+        return []
+    out = []
+    for m in rx.finditer(text):
+        word = m.group().lower()
+        if not after.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        u = _unit_at(text, m.end())
+        if not u or u[2]["kind"] not in ("count", "multiple") or not free(m.start(), u[0]):
+            continue
+        end, canonical, rule = u
+        out.append(Value(m.start(), end, m.start(), m.end(), float(values[word]), None, canonical, rule["kind"], None,
+                         rule.get("comparator"), text[m.start():end]))
     return out
 
 

@@ -294,3 +294,12 @@ def test_a_period_named_in_the_sentence_gives_its_end_as_the_year_but_a_past_per
     past = PLAN + ("II. MỤC TIÊU\n- Tiếp tục xây dựng đối với các xã đã đạt chuẩn giai đoạn 2010 - 2020; "
                    "thu nhập tăng ít nhất 1,5 lần so với năm 2020.\n")
     assert records(past, "target")[0].year != 2020
+
+
+def test_small_numbers_written_as_words_after_a_quantifier_or_verb():
+    text = ("Tiến độ xây dựng nông thôn mới\nNgày 15/3/2017\nCó 24 đơn vị cấp huyện đạt chuẩn, tăng chín đơn vị so với cuối năm 2015. "
+            "Giai đoạn 2016 - 2020, mỗi tỉnh phấn đấu có ít nhất một huyện đạt chuẩn; không còn xã dưới năm tiêu chí.\n")
+    got = [(r.type, r.value) for r in records(text) if r.type in ("target", "status")]
+    assert got == [("status", 24), ("status", 9), ("target", 1), ("target", 5)]
+    assert figures(REPORT + "I. KẾT QUẢ\nHai xã Tân An và Tân Bình hiện đạt 17/19 tiêu chí.\n") == [("status", 17, "tiêu chí")]
+    assert figures(PLAN + "II. NHIỆM VỤ\nNâng cao thu nhập trên một đơn vị diện tích.\n") == []
