@@ -161,23 +161,35 @@ def _number_words():
     w = load_rules("units").get("number_words") or {}
     values = w.get("values") or {}
     if not values:
-        return None, {}, None
+        return None, {}, None, None, None
     rx = re.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(sorted(values, key=len, reverse=True)) + r")(?![\p{L}\p{N}])", re.I)
-    return rx, values, re.compile(w["after"], re.I)
+    return rx, values, re.compile(w["after"], re.I), re.compile(w["opening"]), re.compile(w["then"], re.I)
+
+
+_DIGIT_ANY = re.compile(r"\d")
+
+
+def may_hold_value(text: str) -> bool:
+    """A cheap test: can ``text`` hold a figure (a digit, or a number written as a word)?"""
+    if _DIGIT_ANY.search(text):
+        return True
+    rx = _number_words()[0]
+    return bool(rx is not None and rx.search(text))
 
 
 def _word_values(text: str, free) -> list[Value]:
     """Small counts written as words before a count unit: "ít nhất một huyện" (rules/units.yml)."""
-    rx, values, after = _number_words()
+    rx, values, after, opening, then = _number_words()
     if rx is None or not rx.search(text):
         return []
     out = []
     for m in rx.finditer(text):
         word = m.group().lower()
-        if not after.search(text, max(0, m.start() - 30), m.start()):
-            continue
         u = _unit_at(text, m.end())
         if not u or u[2]["kind"] not in ("count", "multiple") or not free(m.start(), u[0]):
+            continue
+        if not after.search(text, max(0, m.start() - 30), m.start()) and not (
+                opening.search(text[max(0, m.start() - 3):m.start()]) and then.match(text, u[0])):
             continue
         end, canonical, rule = u
         out.append(Value(m.start(), end, m.start(), m.end(), float(values[word]), None, canonical, rule["kind"], None,

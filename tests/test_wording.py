@@ -303,3 +303,12 @@ def test_small_numbers_written_as_words_after_a_quantifier_or_verb():
     assert got == [("status", 24), ("status", 9), ("target", 1), ("target", 5)]
     assert figures(REPORT + "I. KẾT QUẢ\nHai xã Tân An và Tân Bình hiện đạt 17/19 tiêu chí.\n") == [("status", 17, "tiêu chí")]
     assert figures(PLAN + "II. NHIỆM VỤ\nNâng cao thu nhập trên một đơn vị diện tích.\n") == []
+
+
+def test_a_news_headline_in_words_reports_and_a_planned_change_is_a_target():
+    text = "Ba huyện về đích nông thôn mới, một huyện đạt chuẩn nông thôn mới nâng cao\n\nĐến nay, huyện có 14/14 xã đạt chuẩn.\n"
+    assert figures(text)[:2] == [("status", 3, "huyện"), ("status", 1, "huyện")]
+    plan = "Nước rút\n\nNăm 2017, tỉnh phấn đấu nâng số xã đạt chuẩn lên 23 xã, tăng 7 xã so với năm 2016.\n"
+    assert [(t, v) for t, v, _ in figures(plan)] == [("target", 23), ("target", 7)]
+    money = "Tin huyện\n\nĐến nay, thu nhập đạt 102 triệu đồng/người/năm (tăng hơn 58 triệu đồng so với năm 2017).\n"
+    assert {t for t, *_ in figures(money)} == {"status"}
