@@ -312,3 +312,10 @@ def test_a_news_headline_in_words_reports_and_a_planned_change_is_a_target():
     assert [(t, v) for t, v, _ in figures(plan)] == [("target", 23), ("target", 7)]
     money = "Tin huyện\n\nĐến nay, thu nhập đạt 102 triệu đồng/người/năm (tăng hơn 58 triệu đồng so với năm 2017).\n"
     assert {t for t, *_ in figures(money)} == {"status"}
+
+
+def test_money_already_approved_is_funding_not_a_result():
+    text = ("Công văn\nNgày 13/3/2023\nTổng kế hoạch vốn ngân sách trung ương giai đoạn 2021-2025 là 32.050 tỷ đồng (gồm: "
+            "30.000 tỷ đồng vốn trong nước đã được Quốc hội phê duyệt và 2.050 tỷ đồng vốn nước ngoài bổ sung).\n")
+    assert records(text, "status") == []
+    assert sorted(f.amount_vnd for f in records(text, "funding")) == [2_050_000_000_000, 30_000_000_000_000, 32_050_000_000_000]
