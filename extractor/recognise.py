@@ -93,8 +93,19 @@ _RANGE_RE = re.compile(
 _INT = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,4})"  # a whole number, maybe with thousands dots: 5.775
 # the numerator may be an average: "bình quân đạt 12,6/19 tiêu chí"
 _FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r"(?:,\d{1,2})?)\s*/\s*(?P<b>" + _INT + r")(?![\d/]|[.,]\d)")
+# "185 trong tổng số 220 xã", "12 trên tổng số 18 xã": a fraction in words
+_OUT_OF_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s+(?:trong|trên)\s+(?:tổng\s+số\s+)(?P<b>" + _INT + r")(?![\d/]|[.,]\d)", re.I)
 _NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*" + _INT + r"\s*/\s*" + _INT)
 _NUMBER_RE = re.compile(r"(?<![\d/.,])(?P<a>" + NUM + r")(?![\d/]|[.,]\d)")
+
+
+def _fractions(text: str):
+    """``48/85 xã`` and ``185 trong tổng số 220 xã``, in text order."""
+    found = list(_FRACTION_RE.finditer(text))
+    if "tổng" in text:
+        found += _OUT_OF_RE.finditer(text)
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 @per_text
@@ -122,7 +133,7 @@ def find_values(text: str) -> list[Value]:
         out.append(Value(start, end, m.start("a"), m.end("b"), a, b, canonical, rule["kind"], None, rule.get("comparator"), text[start:end]))
         taken.append((m.start("a"), end))
 
-    for m in _FRACTION_RE.finditer(text):
+    for m in _fractions(text):
         if not free(m.start(), m.end()):
             continue
         u = _unit_at(text, m.end())

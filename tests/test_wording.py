@@ -319,3 +319,7 @@ def test_money_already_approved_is_funding_not_a_result():
             "30.000 tỷ đồng vốn trong nước đã được Quốc hội phê duyệt và 2.050 tỷ đồng vốn nước ngoài bổ sung).\n")
     assert records(text, "status") == []
     assert sorted(f.amount_vnd for f in records(text, "funding")) == [2_050_000_000_000, 30_000_000_000_000, 32_050_000_000_000]
+
+
+def test_a_fraction_in_words():
+    assert figures("Tin tỉnh\n\nĐến nay, tỉnh có 185 trong tổng số 220 xã đạt chuẩn nông thôn mới.\n") == [("status", 185, "xã")]
