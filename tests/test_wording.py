@@ -323,3 +323,8 @@ def test_money_already_approved_is_funding_not_a_result():
 
 def test_a_fraction_in_words():
     assert figures("Tin tỉnh\n\nĐến nay, tỉnh có 185 trong tổng số 220 xã đạt chuẩn nông thôn mới.\n") == [("status", 185, "xã")]
+
+
+def test_the_whole_societys_investment_is_an_indicator_not_funding():
+    text = PLAN + "I. MỤC TIÊU\n- Tổng huy động vốn đầu tư phát triển thời kỳ 2021-2025: 5.000 tỷ đồng.\n"
+    assert records(text, "funding") == [] and [(t, v) for t, v, _ in figures(text)] == [("target", 5000)]
