@@ -328,3 +328,15 @@ def test_a_fraction_in_words():
 def test_the_whole_societys_investment_is_an_indicator_not_funding():
     text = PLAN + "I. MỤC TIÊU\n- Tổng huy động vốn đầu tư phát triển thời kỳ 2021-2025: 5.000 tỷ đồng.\n"
     assert records(text, "funding") == [] and [(t, v) for t, v, _ in figures(text)] == [("target", 5000)]
+
+
+def test_what_a_resolution_counts_and_a_party_bodys_makeup_are_no_records():
+    text = ("Đại hội Đảng bộ xã\n\nĐảng bộ xã hiện nay có 25 chi bộ trực thuộc với 790 đảng viên. "
+            "Đại hội đã thông qua 16 chỉ tiêu nhiệm kỳ 2020-2025. Xã hiện nay có 16 thôn, giáp các xã Bắc Lương, Nam Giang.\n")
+    assert figures(text) == []
+
+
+def test_thereby_reports_a_result():
+    text = ("Xã về đích nông thôn mới\nNgày 20/11/2020\nXã huy động mọi nguồn lực. Qua đó nâng mức thu nhập bình quân đầu người "
+            "năm 2020 đạt trên 36 triệu đồng/năm; tỷ lệ hộ nghèo giảm còn 0,64%.\n")
+    assert {t for t, *_ in figures(text)} == {"status"}
