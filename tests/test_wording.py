@@ -340,3 +340,9 @@ def test_thereby_reports_a_result():
     text = ("Xã về đích nông thôn mới\nNgày 20/11/2020\nXã huy động mọi nguồn lực. Qua đó nâng mức thu nhập bình quân đầu người "
             "năm 2020 đạt trên 36 triệu đồng/năm; tỷ lệ hộ nghèo giảm còn 0,64%.\n")
     assert {t for t, *_ in figures(text)} == {"status"}
+
+
+def test_a_lead_sentence_naming_the_horizon_dates_the_next_sentences_targets():
+    text = ("Xã triển khai Nghị quyết\n\nNghị quyết đề ra 25 chỉ tiêu chủ yếu đến năm 2030. "
+            "Phấn đấu tốc độ tăng trưởng kinh tế bình quân đạt 12%/năm; thu nhập bình quân đầu người đạt 108 triệu đồng/năm.\n")
+    assert [t.year for t in records(text, "target")] == [2030, 2030]
