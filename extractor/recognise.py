@@ -93,6 +93,7 @@ _RANGE_RE = re.compile(
 _INT = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,4})"  # a whole number, maybe with thousands dots: 5.775
 # the numerator may be an average: "bình quân đạt 12,6/19 tiêu chí"
 _FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r"(?:,\d{1,2})?)\s*/\s*(?P<b>" + _INT + r")(?![\d/]|[.,]\d)")
+_RANGE_OF_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s*[-–]\s*(?P<b>" + _INT + r")\s*/\s*(?P<d>" + _INT + r")(?![\d/]|[.,]\d)")
 # "185 trong tổng số 220 xã", "12 trên tổng số 18 xã": a fraction in words
 _OUT_OF_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s+(?:trong|trên)\s+(?:tổng\s+số\s+)(?P<b>" + _INT + r")(?![\d/]|[.,]\d)", re.I)
 _NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*" + _INT + r"\s*/\s*" + _INT)
@@ -132,6 +133,17 @@ def find_values(text: str) -> list[Value]:
         start = m.start("from") if m.group("from") else m.start("a")
         out.append(Value(start, end, m.start("a"), m.end("b"), a, b, canonical, rule["kind"], None, rule.get("comparator"), text[start:end]))
         taken.append((m.start("a"), end))
+
+    for m in _RANGE_OF_FRACTION_RE.finditer(text):  # "các xã đều đạt 12-13/19 tiêu chí": a range out of 19
+        u = _unit_at(text, m.end())
+        if not u or not free(m.start(), u[0]):
+            continue
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if not a < b <= parse_number(m.group("d")):
+            continue
+        end, canonical, rule = u
+        out.append(Value(m.start(), end, m.start("a"), m.end("b"), a, b, canonical, rule["kind"], None, rule.get("comparator"), text[m.start():end]))
+        taken.append((m.start(), end))
 
     for m in _fractions(text):
         if not free(m.start(), m.end()):

@@ -346,3 +346,8 @@ def test_a_lead_sentence_naming_the_horizon_dates_the_next_sentences_targets():
     text = ("Xã triển khai Nghị quyết\n\nNghị quyết đề ra 25 chỉ tiêu chủ yếu đến năm 2030. "
             "Phấn đấu tốc độ tăng trưởng kinh tế bình quân đạt 12%/năm; thu nhập bình quân đầu người đạt 108 triệu đồng/năm.\n")
     assert [t.year for t in records(text, "target")] == [2030, 2030]
+
+
+def test_a_range_out_of_the_criteria_set_gives_its_lower_end():
+    (s,) = records("Tin huyện\n\nĐến thời điểm này, các xã đều đạt 12-13/19 tiêu chí.\n", "status")
+    assert (s.value, s.value_max, s.unit) == (12, 13, "tiêu chí")
