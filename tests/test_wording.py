@@ -351,3 +351,8 @@ def test_a_lead_sentence_naming_the_horizon_dates_the_next_sentences_targets():
 def test_a_range_out_of_the_criteria_set_gives_its_lower_end():
     (s,) = records("Tin huyện\n\nĐến thời điểm này, các xã đều đạt 12-13/19 tiêu chí.\n", "status")
     assert (s.value, s.value_max, s.unit) == (12, 13, "tiêu chí")
+
+
+def test_a_submission_about_n_communes_is_no_target():
+    text = "Kết quả 8 tháng đầu năm 2015\n- Tham mưu Tờ trình xét công nhận 10 xã cho huyện Bình Chánh, bổ sung thêm thành phần.\n"
+    assert figures(text) == []
