@@ -356,3 +356,12 @@ def test_a_range_out_of_the_criteria_set_gives_its_lower_end():
 def test_a_submission_about_n_communes_is_no_target():
     text = "Kết quả 8 tháng đầu năm 2015\n- Tham mưu Tờ trình xét công nhận 10 xã cho huyện Bình Chánh, bổ sung thêm thành phần.\n"
     assert figures(text) == []
+
+
+def test_a_year_in_a_sentence_of_results_is_when_it_was_reached_unless_a_plan_word_dates_a_task():
+    text = ("Đại hội Đảng bộ xã\n\nTrong đó có các kết quả nổi bật: tỷ lệ hộ nghèo còn 6,95%; xã đạt chuẩn "
+            "nông thôn mới vào năm 2018 (hoàn thành sớm 2 năm so với Nghị quyết).\n")
+    assert records(text, "deadline") == []
+    text = ("Báo cáo\nNgày 18/6/2025\nĐến nay huyện đã đạt 7/9 tiêu chí, còn 02 tiêu chí chưa đạt, "
+            "phấn đấu hoàn thành trong năm 2025.\n")
+    assert [d.date for d in records(text, "deadline")] == ["2025"]

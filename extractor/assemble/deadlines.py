@@ -203,6 +203,12 @@ def _cited(text: str, d) -> bool:
 _COMPLETE_BEFORE = re.compile(r"\bhoàn\s+thành\s*$", re.I)
 
 
+def _reports_result(ctx: Context, sent) -> bool:
+    """The sentence's figures were read as results (``ctx.roles``, set by the target assembler)."""
+    role = ctx.roles.get(sent.start)
+    return role is not None and role.role == "result"
+
+
 def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] | None:
     """(ISO date, goal clause) when date phrase ``d`` dates an obligation, else None."""
     text = sent.text
@@ -215,6 +221,9 @@ def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] 
         return None  # "Đến ngày 4.1, Sở … vẫn chưa nhận được báo cáo": the state at a date
     if d.kind in ("at", "within") and d.precision != "day" and _figure_near(text, d, dates):
         return None  # "Trong tháng 9/2022, có thêm 5 xã …": a figure with its date is a target
+    if d.kind in ("at", "within") and _reports_result(ctx, sent) \
+            and not _rules()["future"].search(text, clause_start(text, d.start), d.start):
+        return None  # "… đạt chuẩn vào năm 2018 (hoàn thành sớm 2 năm …)" in a sentence of results: when it was reached
     goal = _goal_clause(text, d, dates)
     date = d.date
     if d.kind == "at" and goal is None or d.kind == "within" and d.precision == "year" and goal is None:
