@@ -161,8 +161,8 @@ def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in
         role = Role(RESULT, "từ chỉ hiện trạng / status words")
     if role is None and not committed and _DONE_AFTER.match(can[v.end:]):
         role = Role(RESULT, "đã đạt/được sau số / 'đã' after the figure")
-    if role is None and carried is not None:
-        role = Role(carried.role, f"{carried.reason} (câu trước / previous sentence)")
+    if role is None and carried() is not None:
+        role = Role(carried().role, f"{carried().reason} (câu trước / previous sentence)")
     if role is None and in_results:
         role = Role(RESULT, "mục kết quả / results section")
     if role is None and list_value_re().search(can[cstart:v.start]):
@@ -214,9 +214,9 @@ def _carried(ctx: Context, sent) -> Role | None:
     return _lead_in_role(ctx, sent.para)
 
 
-def _read_as_result(hits, pos: int, carried: Role | None, can: str, figures: tuple) -> bool:
+def _read_as_result(hits, pos: int, carried, can: str, figures: tuple) -> bool:
     """A result cue before the figure (or carried from the sentence or list before) decides it."""
-    if carried is not None and carried.role == RESULT:
+    if carried() is not None and carried().role == RESULT:
         return True
     role = role_in_sentence(hits, pos, can=can, figures=figures)
     return role is not None and role.role == RESULT
@@ -265,7 +265,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         return []
     committed = bool(r["commitment_words"].search(can) or _TASK_VERB.search(can))
     hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
-    carried = _carried(ctx, sent)
+    carried = functools.lru_cache(maxsize=1)(lambda: _carried(ctx, sent))  # asked only when the sentence has no cue
     para = ctx.paras[sent.para]
     cites = [(m.start(), m.end()) for m in CITATION_RE.finditer(text)]
     figures = tuple((x.start, x.end) for x in values)
