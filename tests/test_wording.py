@@ -365,3 +365,9 @@ def test_a_year_in_a_sentence_of_results_is_when_it_was_reached_unless_a_plan_wo
     text = ("Báo cáo\nNgày 18/6/2025\nĐến nay huyện đã đạt 7/9 tiêu chí, còn 02 tiêu chí chưa đạt, "
             "phấn đấu hoàn thành trong năm 2025.\n")
     assert [d.date for d in records(text, "deadline")] == ["2025"]
+
+
+def test_this_year_is_the_year_the_text_was_written():
+    text = "Tin huyện\nNgày 16/10/2023\nPhấn đấu đến hết năm nay, có thêm 2 xã đạt chuẩn nông thôn mới nâng cao.\n"
+    (t,) = records(text, "target")
+    assert t.year == 2023

@@ -376,6 +376,8 @@ def _target_year(ctx: Context, sent, v: Value, text: str) -> tuple[int | None, s
     after_years = find_years(text[v.end:_clause_end(text, v.end)])
     if after_years:
         return after_years[0].year, "sentence"
+    if ctx.doc_year and _THIS_YEAR.search(text, 0, v.start):
+        return ctx.doc_year, "sentence"  # "Dự kiến hết năm nay, có thêm …": the year the text was written
     periods = [m for m in _PERIOD_IN_SENTENCE.finditer(text, 0, v.start) if not _BASE_BEFORE.search(text, 0, m.start())
                and int(m.group("end")) >= _reference_year(ctx)]
     if periods:  # "Chương trình … giai đoạn 2021- 2025 đặt mục tiêu, phấn đấu … 80%": by the period's end
@@ -391,6 +393,7 @@ def _reference_year(ctx: Context) -> int:
     return int(m.group(1)) if m else 0
 
 
+_THIS_YEAR = re.compile(r"\b(?:trong|hết|cuối|đến\s+(?:hết|cuối))?\s*năm\s+nay\b", re.I)
 _PERIOD_IN_SENTENCE = re.compile(r"\b(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d\d\s*[-–]\s*(?P<end>(?:19|20)\d\d)\b", re.I)
 _BASE_BEFORE = re.compile(r"\bso\s+với\s*$", re.I)
 
