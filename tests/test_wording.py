@@ -371,3 +371,8 @@ def test_this_year_is_the_year_the_text_was_written():
     text = "Tin huyện\nNgày 16/10/2023\nPhấn đấu đến hết năm nay, có thêm 2 xã đạt chuẩn nông thôn mới nâng cao.\n"
     (t,) = records(text, "target")
     assert t.year == 2023
+
+
+def test_a_place_name_before_a_colon_is_no_indicator_label():
+    text = REPORT + "I. KẾT QUẢ\nVĩnh Phúc: 100% xã đạt chuẩn nông thôn mới.\n"
+    assert all("danh sách chỉ tiêu" not in (r.role_reason or "") for r in records(text))
