@@ -376,3 +376,8 @@ def test_this_year_is_the_year_the_text_was_written():
 def test_a_place_name_before_a_colon_is_no_indicator_label():
     text = REPORT + "I. KẾT QUẢ\nVĩnh Phúc: 100% xã đạt chuẩn nông thôn mới.\n"
     assert all("danh sách chỉ tiêu" not in (r.role_reason or "") for r in records(text))
+
+
+def test_recognised_by_the_prime_minister_reports_a_result_in_an_article():
+    text = "Tổng kết\n\nCả nước có 12 tỉnh được Thủ tướng Chính phủ công nhận hoàn thành nhiệm vụ xây dựng nông thôn mới.\n"
+    assert figures(text) == [("status", 12, "tỉnh")]
