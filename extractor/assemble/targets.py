@@ -321,7 +321,7 @@ def _record(ctx: Context, sent, v: Value, role: Role, comp: str, cstart: int, ch
         scope = im.group("n")  # "- Huyện Phù Mỹ: …; 100% số xã …": the list item's place
     else:
         pm = _PAREN_NAMES_RE.match(text[v.end:])
-        if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản") and v.value <= 3:
+        if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản", "ấp", "buôn") and v.value <= 3:
             scope = pm.group("n").strip()
     subject = _subject(text, v, cstart)
     clause_end = _clause_end(text, v.end)
