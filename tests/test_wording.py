@@ -381,3 +381,8 @@ def test_a_place_name_before_a_colon_is_no_indicator_label():
 def test_recognised_by_the_prime_minister_reports_a_result_in_an_article():
     text = "Tổng kết\n\nCả nước có 12 tỉnh được Thủ tướng Chính phủ công nhận hoàn thành nhiệm vụ xây dựng nông thôn mới.\n"
     assert figures(text) == [("status", 12, "tỉnh")]
+
+
+def test_the_pilot_communes_where_work_is_done_are_no_target():
+    text = PLAN + "II. NHIỆM VỤ\nNâng cao chất lượng các tiêu chí tại 6 xã điểm và đẩy mạnh thực hiện tại 50 xã nhân rộng.\n"
+    assert figures(text) == []
