@@ -386,3 +386,8 @@ def test_recognised_by_the_prime_minister_reports_a_result_in_an_article():
 def test_the_pilot_communes_where_work_is_done_are_no_target():
     text = PLAN + "II. NHIỆM VỤ\nNâng cao chất lượng các tiêu chí tại 6 xã điểm và đẩy mạnh thực hiện tại 50 xã nhân rộng.\n"
     assert figures(text) == []
+
+
+def test_a_group_of_communes_named_by_a_threshold_is_no_figure():
+    text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ số xã đạt dưới 10 tiêu chí còn khoảng 25%; giảm số xã đạt dưới 5 tiêu chí xuống 250 xã.\n"
+    assert [(v, u) for _, v, u in figures(text)] == [(25, "%"), (250, "xã")]
