@@ -391,3 +391,9 @@ def test_the_pilot_communes_where_work_is_done_are_no_target():
 def test_a_group_of_communes_named_by_a_threshold_is_no_figure():
     text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ số xã đạt dưới 10 tiêu chí còn khoảng 25%; giảm số xã đạt dưới 5 tiêu chí xuống 250 xã.\n"
     assert [(v, u) for _, v, u in figures(text)] == [(25, "%"), (250, "xã")]
+
+
+def test_the_horizon_in_an_approved_plans_name_is_no_deadline():
+    text = ("QUYẾT ĐỊNH\nPhê duyệt Đề án\nĐiều 1. Phê duyệt kèm theo Quyết định này Đề án Xây dựng nông thôn mới "
+            "tỉnh Sơn La đến năm 2020.\nĐiều 2. Ban Tuyên giáo ban hành hướng dẫn tuyên truyền Kế hoạch này trước ngày 25/8/2012.\n")
+    assert [d.date for d in records(text, "deadline")] == ["2012-08-25"]

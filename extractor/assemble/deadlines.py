@@ -132,9 +132,12 @@ def _is_past(ctx: Context, text: str, d, date: str, goal) -> bool:
 
 
 def _excluded(text: str, d) -> bool:
-    """Superseded, effective and (after an "at" cue) cut-off dates."""
+    """Superseded, effective and (after an "at" cue) cut-off dates and plan names' horizons."""
     before = text[max(0, d.start - 80):d.start]
-    return any(rx.search(before) for k, rx in _rules()["not_before"].items() if k != "cut_off" or d.kind == "at")
+    return any(rx.search(before) for k, rx in _rules()["not_before"].items() if k not in _AT_ONLY or d.kind == "at")
+
+
+_AT_ONLY = ("cut_off", "plan_name")  # "báo cáo … trước ngày 15/6" and "ban hành Kế hoạch này trước ngày 25/8" are due dates
 
 
 def _task(text: str, cstart: int, d, goal) -> str | None:
