@@ -397,3 +397,9 @@ def test_the_horizon_in_an_approved_plans_name_is_no_deadline():
     text = ("QUYẾT ĐỊNH\nPhê duyệt Đề án\nĐiều 1. Phê duyệt kèm theo Quyết định này Đề án Xây dựng nông thôn mới "
             "tỉnh Sơn La đến năm 2020.\nĐiều 2. Ban Tuyên giáo ban hành hướng dẫn tuyên truyền Kế hoạch này trước ngày 25/8/2012.\n")
     assert [d.date for d in records(text, "deadline")] == ["2012-08-25"]
+
+
+def test_criteria_still_to_add_are_a_target():
+    text = PLAN + "II. NHIỆM VỤ\nPhấn đấu đạt chuẩn thêm 2/19 tiêu chí chưa đạt chuẩn tại 3 xã Xuân Thới Thượng, Tân Nhựt.\n"
+    (t,) = records(text, "target")
+    assert (t.value, t.unit, t.comparator) == (2, "tiêu chí", "increase")

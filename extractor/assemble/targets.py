@@ -214,6 +214,9 @@ def _carried(ctx: Context, sent) -> Role | None:
     return _lead_in_role(ctx, sent.para)
 
 
+_MORE_BEFORE = re.compile(r"\bthêm\s*$")  # "đạt chuẩn thêm 2/19 tiêu chí chưa đạt": the ones to add
+
+
 def _read_as_result(hits, pos: int, carried, can: str, figures: tuple) -> bool:
     """A result cue before the figure (or carried from the sentence or list before) decides it."""
     if carried() is not None and carried().role == RESULT:
@@ -282,7 +285,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         pre = can[max(0, v.start - 240): v.start]  # the patterns look at most ~150 characters back
         if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
             continue
-        if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (
+        if (_NOT_AFTER.match(can[v.end:]) and not in_results and not _MORE_BEFORE.search(can, max(0, v.start - 12), v.start)) or (
                 committed and not in_results and _DONE_RIGHT_AFTER.match(can[v.end:])
                 and not r["maintain_before"].search(can[:v.start])
                 and not _read_as_result(hits, v.start, carried, can, figures)):
