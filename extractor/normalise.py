@@ -272,8 +272,10 @@ def normalise(raw: RawText) -> Text:
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
-# letters typed for Vietnamese đ/Đ from other alphabets (Icelandic eth), same length
-_LOOKALIKES = {0x00D0: 0x0110, 0x00F0: 0x0111}
+# letters typed for Vietnamese đ/Đ from other alphabets (Icelandic eth), and the glyph some PDF
+# fonts give for ư/Ư (ƣ/Ƣ, U+01A3/U+01A2): same length
+_LOOKALIKES = {0x00D0: 0x0110, 0x00F0: 0x0111, 0x01A3: 0x01B0, 0x01A2: 0x01AF}
+_LOOKALIKE_RE = re.compile("[%s]" % "".join(map(chr, _LOOKALIKES)))
 
 
 def canonical(s: str) -> str:
@@ -315,7 +317,7 @@ def _canonical(s: str) -> str:
     if not unicodedata.is_normalized("NFC", s):
         s = unicodedata.normalize("NFC", s)
     s = _OLD_TONE_NFC_RE.sub(lambda m: _MOVE_TONE[m.group()], s)
-    if "\u00d0" in s or "\u00f0" in s:
+    if _LOOKALIKE_RE.search(s):
         s = s.translate(_LOOKALIKES)
     return s
 

@@ -91,9 +91,22 @@ _RANGE_RE = re.compile(
     r"(?P<from>\btừ\s+)?(?P<a>" + NUM + r")\s*(?P<au>%)?\s*(?:(?<=\d\s*%?\s*)(?:đến|tới)\s+|[-–]\s*)(?P<b>" + NUM + r")(?!\s*/\s*\d)"
 )
 _INT = r"(?:\d{1,3}(?:\.\d{3})+|\d{1,4})"  # a whole number, maybe with thousands dots: 5.775
-_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s*/\s*(?P<b>" + _INT + r")(?![\d/]|[.,]\d)")
+# the numerator may be an average: "bình quân đạt 12,6/19 tiêu chí"
+_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r"(?:,\d{1,2})?)\s*/\s*(?P<b>" + _INT + r")(?![\d/]|[.,]\d)")
+_RANGE_OF_FRACTION_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s*[-–]\s*(?P<b>" + _INT + r")\s*/\s*(?P<d>" + _INT + r")(?![\d/]|[.,]\d)")
+# "185 trong tổng số 220 xã", "12 trên tổng số 18 xã": a fraction in words
+_OUT_OF_RE = re.compile(r"(?<![\d/.,])(?P<a>" + _INT + r")\s+(?:trong|trên)\s+(?:tổng\s+số\s+)(?P<b>" + _INT + r")(?![\d/]|[.,]\d)", re.I)
 _NEXT_FRACTION_RE = re.compile(r"\s*(?:và|,)\s*" + _INT + r"\s*/\s*" + _INT)
 _NUMBER_RE = re.compile(r"(?<![\d/.,])(?P<a>" + NUM + r")(?![\d/]|[.,]\d)")
+
+
+def _fractions(text: str):
+    """``48/85 xã`` and ``185 trong tổng số 220 xã``, in text order."""
+    found = list(_FRACTION_RE.finditer(text))
+    if "tổng" in text:
+        found += _OUT_OF_RE.finditer(text)
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 @per_text
@@ -121,7 +134,18 @@ def find_values(text: str) -> list[Value]:
         out.append(Value(start, end, m.start("a"), m.end("b"), a, b, canonical, rule["kind"], None, rule.get("comparator"), text[start:end]))
         taken.append((m.start("a"), end))
 
-    for m in _FRACTION_RE.finditer(text):
+    for m in _RANGE_OF_FRACTION_RE.finditer(text):  # "các xã đều đạt 12-13/19 tiêu chí": a range out of 19
+        u = _unit_at(text, m.end())
+        if not u or not free(m.start(), u[0]):
+            continue
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if not a < b <= parse_number(m.group("d")):
+            continue
+        end, canonical, rule = u
+        out.append(Value(m.start(), end, m.start("a"), m.end("b"), a, b, canonical, rule["kind"], None, rule.get("comparator"), text[m.start():end]))
+        taken.append((m.start(), end))
+
+    for m in _fractions(text):
         if not free(m.start(), m.end()):
             continue
         u = _unit_at(text, m.end())
@@ -132,10 +156,12 @@ def find_values(text: str) -> list[Value]:
         if not u or u[1] in ("%",):
             continue
         end, canonical, rule = u
-        a, b = int(parse_number(m.group("a"))), int(parse_number(m.group("b")))
+        a, b = parse_number(m.group("a")), int(parse_number(m.group("b")))
+        a = int(a) if a == int(a) else a
         if a > b or b == 0:
             continue
-        out.append(Value(m.start(), end, m.start("a"), m.end("a"), float(a), None, canonical, rule["kind"], [a, b], rule.get("comparator"), text[m.start():end]))
+        fraction = [a, b] if isinstance(a, int) else None  # an average out of b is no count of b
+        out.append(Value(m.start(), end, m.start("a"), m.end("a"), float(a), None, canonical, rule["kind"], fraction, rule.get("comparator"), text[m.start():end]))
         taken.append((m.start(), end))
 
     for m in _NUMBER_RE.finditer(text):
@@ -148,21 +174,64 @@ def find_values(text: str) -> list[Value]:
         # "35.051 triệu đồng" is money, "380 triệu đồng/ha/năm" a per-unit figure
         out.append(Value(m.start(), end, m.start(), m.end(), parse_number(m.group("a")), None, canonical, rule["kind"], None, rule.get("comparator"), text[m.start():end]))
         taken.append((m.start(), end))
+    out.extend(_word_values(text, free))
     out.sort(key=lambda v: v.start)
     return out
 
 
 @functools.lru_cache(maxsize=1)
+def _number_words():
+    w = load_rules("units").get("number_words") or {}
+    values = w.get("values") or {}
+    if not values:
+        return None, {}, None, None, None
+    rx = re.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(sorted(values, key=len, reverse=True)) + r")(?![\p{L}\p{N}])", re.I)
+    return rx, values, re.compile(w["after"], re.I), re.compile(w["opening"]), re.compile(w["then"], re.I)
+
+
+_DIGIT_ANY = re.compile(r"\d")
+
+
+def may_hold_value(text: str) -> bool:
+    """A cheap test: can ``text`` hold a figure (a digit, or a number written as a word)?"""
+    if _DIGIT_ANY.search(text):
+        return True
+    rx = _number_words()[0]
+    return bool(rx is not None and rx.search(text))
+
+
+def _word_values(text: str, free) -> list[Value]:
+    """Small counts written as words before a count unit: "ít nhất một huyện" (rules/units.yml)."""
+    rx, values, after, opening, then = _number_words()
+    if rx is None or not rx.search(text):
+        return []
+    out = []
+    for m in rx.finditer(text):
+        word = m.group().lower()
+        u = _unit_at(text, m.end())
+        if not u or u[2]["kind"] not in ("count", "multiple") or not free(m.start(), u[0]):
+            continue
+        if not after.search(text, max(0, m.start() - 30), m.start()) and not (
+                opening.search(text[max(0, m.start() - 3):m.start()]) and then.match(text, u[0])):
+            continue
+        end, canonical, rule = u
+        out.append(Value(m.start(), end, m.start(), m.end(), float(values[word]), None, canonical, rule["kind"], None,
+                         rule.get("comparator"), text[m.start():end]))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
 def _per_forms():
-    return [(re.compile(f["words"], re.I), dict(f["units"])) for f in load_rules("units").get("per_forms") or []]
+    return [(re.compile(f["words"], re.I), dict(f["units"]), re.compile(f["unless"], re.I) if f.get("unless") else None)
+            for f in load_rules("units").get("per_forms") or []]
 
 
 def per_head_unit(unit: str, before: str) -> str:
     """The unit with the denominator its clause gives (rules/units.yml ``per_forms``):
     ``triệu đồng/năm`` of an income per head -> ``triệu đồng/người/năm``; an average count
-    of criteria -> ``tiêu chí/xã``."""
-    for words, units in _per_forms():
-        if unit in units and words.search(before[-160:]):
+    of criteria -> ``tiêu chí/xã`` (not in ``không còn xã dưới 15 tiêu chí``)."""
+    for words, units, unless in _per_forms():
+        if unit in units and words.search(before[-160:]) and not (unless and unless.search(before[-60:])):
             return units[unit]
     return unit
 

@@ -195,3 +195,211 @@ def test_a_web_pages_related_articles_and_a_quoted_rule_are_not_the_articles_own
     text = ARTICLE + ("Đến nay, toàn huyện có 15/17 xã đạt chuẩn nông thôn mới (quy định: từ 95% trở lên).\n"
                       "Tin liên quan\nHuyện Cẩm Yên có thêm 3 xã đạt chuẩn nông thôn mới nâng cao (12/03/2024)\n")
     assert figures(text) == [("status", 15, "xã")]
+
+
+def test_no_commune_below_n_criteria_counts_criteria_not_an_average_even_after_an_average():
+    text = REPORT + "I. KẾT QUẢ\nBình quân toàn huyện đạt 17,6 tiêu chí/xã; không còn xã dưới 14 tiêu chí.\n"
+    assert [(r.value, r.unit) for r in records(text, "status")] == [(17.6, "tiêu chí/xã"), (14, "tiêu chí")]
+
+
+def test_a_list_under_a_result_lead_in_reports_results():
+    text = ("Kết quả xây dựng nông thôn mới 9 tháng đầu năm 2024\n"
+            "- Đến nay, bình quân toàn huyện đạt 18,4 tiêu chí/xã. Cụ thể:\n"
+            "+ Có 21/24 xã đã đạt 19/19 tiêu chí.\n"
+            "+ Có 03/24 xã đạt 17/19 tiêu chí gồm: Tân An, Tân Bình, Tân Lập.\n")
+    assert figures(text) == [("status", 18.4, "tiêu chí/xã"), ("status", 21, "xã"), ("status", 3, "xã")]
+
+
+def test_a_count_already_reached_after_a_result_cue_is_a_result_outside_a_results_section():
+    assert figures("Tin tức\nĐến nay, toàn huyện có 12 xã đã đạt chuẩn nông thôn mới.\n") == [("status", 12, "xã")]
+
+
+def test_a_day_opening_a_sentence_that_reports_a_state_is_no_deadline():
+    text = "Khẩn trương báo cáo\nThứ Sáu, 05/01/2018\nĐến ngày 4.1, Sở Kế hoạch và Đầu tư vẫn chưa nhận được báo cáo của các huyện.\n"
+    assert records(text, "deadline") == []
+
+
+def test_figures_in_a_condition_are_no_targets():
+    text = PLAN + "II. NHIỆM VỤ\nNếu có từ 90% ý kiến các thành viên và nhân dân 4 huyện trở lên đồng ý thì trình công nhận.\n"
+    assert figures(text) == []
+
+
+def test_comrades_are_no_money():
+    text = "Đại hội Đảng bộ xã\nBan Chấp hành Đảng bộ xã khóa mới gồm 15 đồng chí.\n"
+    assert records(text, "funding") == [] and figures(text) == []
+
+
+def test_the_pdf_glyph_for_u_horn_reads_as_u_horn():
+    text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ hộ nghèo giảm còn dƣới 2%.\n"
+    (t,) = records(text, "target")
+    assert (t.value, t.comparator) == (2, "<=")
+    (t,) = records(PLAN + "I. MỤC TIÊU\n- Xây dựng 6 trƣờng đạt chuẩn quốc gia.\n", "target")
+    assert (t.value, t.unit, t.value_text) == (6, "trường", "6 trƣờng")  # the quote keeps the source's letters
+
+
+def test_a_price_base_year_is_not_the_target_year():
+    text = PLAN + "I. MỤC TIÊU\n- Tốc độ tăng giá trị sản xuất (giá so sánh năm 2010) đạt 16%.\n"
+    (t,) = records(text, "target")
+    assert t.year != 2010
+
+
+def test_a_share_of_the_plan_reached_and_a_result_against_the_resolution_are_results():
+    text = ("Kinh tế 6 tháng đầu năm 2023\nSản lượng lương thực đạt hơn 17.800 tấn, bằng 105% kế hoạch. "
+            "Tỷ lệ che phủ rừng đạt 72% (vượt 2% so với Nghị quyết).\n")
+    assert {t for t, *_ in figures(text)} == {"status"}
+
+
+def test_a_result_cue_in_a_sentence_without_figures_carries_to_the_next_sentence():
+    text = ("Hội nghị Ban Chấp hành Đảng bộ huyện\n"
+            "Đến nay, trên địa bàn huyện có xã Cường Lợi đạt chuẩn nông thôn mới. Bình quân toàn huyện đạt 12,6 tiêu chí/xã; 15 thôn đạt chuẩn.\n")
+    assert figures(text) == [("status", 12.6, "tiêu chí/xã"), ("status", 15, "thôn")]
+
+
+def test_an_average_out_of_the_criteria_set_is_read_with_its_decimal():
+    text = REPORT + "I. KẾT QUẢ\nĐến nay, bình quân toàn huyện đạt 12,6/19 tiêu chí.\n"
+    assert figures(text) == [("status", 12.6, "tiêu chí/xã")]
+
+
+def test_a_term_or_year_leading_the_paragraph_dates_its_results():
+    text = ("BÁO CÁO\nChính trị của Ban Chấp hành Đảng bộ xã\nI. KẾT QUẢ\nNhiệm kỳ 2020-2025, xã đạt được nhiều kết quả quan trọng. "
+            "Cụ thể, tỷ lệ hộ nghèo giảm bình quân 6,7%/năm.\n")
+    (s,) = records(text, "status")
+    assert s.as_of == "2025"
+
+
+def test_indicator_lists_count_units_beyond_places():
+    text = PLAN + "I. MỤC TIÊU\n- Phát triển mới 20 cơ sở tiểu thủ công nghiệp.\n- Kim ngạch xuất khẩu đạt 2 triệu USD.\n"
+    assert [(v, u) for _, v, u in figures(text)] == [(20, "cơ sở"), (2, "triệu USD")]
+    report = REPORT + "I. KẾT QUẢ\nHoàn thành 18/18 chỉ tiêu, trong đó có 13 chỉ tiêu vượt kế hoạch.\n"
+    assert figures(report) == [("status", 18, "chỉ tiêu"), ("status", 13, "chỉ tiêu")]
+    assert figures(PLAN + "I. MỤC TIÊU\nBộ tiêu chí gồm 19 tiêu chí với 57 chỉ tiêu.\n") == []
+
+
+def test_a_floor_written_after_the_figure_decides_over_the_verb():
+    text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ hộ nghèo giảm 3% trở lên.\n- Thu nhập bình quân tăng từ 8% trở lên.\n"
+    assert [t.comparator for t in records(text, "target")] == [">=", ">="]
+
+
+def test_a_decrease_earlier_in_a_list_does_not_govern_the_next_items():
+    text = PLAN + ("I. MỤC TIÊU\nTỷ lệ hộ nghèo giảm bình quân mỗi năm 2,1% (theo chuẩn nghèo đa chiều), "
+                   "mỗi năm giải quyết việc làm cho trên 250 lao động.\n")
+    assert [t.comparator for t in records(text, "target")] == ["decrease", ">="]
+
+
+def test_a_period_named_in_the_sentence_gives_its_end_as_the_year_but_a_past_period_does_not():
+    text = ("Hội nghị toàn quốc\nNgày 12/3/2022\nChương trình giai đoạn 2021- 2025 đặt mục tiêu, phấn đấu cả nước có "
+            "ít nhất 80% số xã đạt chuẩn nông thôn mới.\n")
+    (t,) = records(text, "target")
+    assert t.year == 2025
+    past = PLAN + ("II. MỤC TIÊU\n- Tiếp tục xây dựng đối với các xã đã đạt chuẩn giai đoạn 2010 - 2020; "
+                   "thu nhập tăng ít nhất 1,5 lần so với năm 2020.\n")
+    assert records(past, "target")[0].year != 2020
+
+
+def test_small_numbers_written_as_words_after_a_quantifier_or_verb():
+    text = ("Tiến độ xây dựng nông thôn mới\nNgày 15/3/2017\nCó 24 đơn vị cấp huyện đạt chuẩn, tăng chín đơn vị so với cuối năm 2015. "
+            "Giai đoạn 2016 - 2020, mỗi tỉnh phấn đấu có ít nhất một huyện đạt chuẩn; không còn xã dưới năm tiêu chí.\n")
+    got = [(r.type, r.value) for r in records(text) if r.type in ("target", "status")]
+    assert got == [("status", 24), ("status", 9), ("target", 1), ("target", 5)]
+    assert figures(REPORT + "I. KẾT QUẢ\nHai xã Tân An và Tân Bình hiện đạt 17/19 tiêu chí.\n") == [("status", 17, "tiêu chí")]
+    assert figures(PLAN + "II. NHIỆM VỤ\nNâng cao thu nhập trên một đơn vị diện tích.\n") == []
+
+
+def test_a_news_headline_in_words_reports_and_a_planned_change_is_a_target():
+    text = "Ba huyện về đích nông thôn mới, một huyện đạt chuẩn nông thôn mới nâng cao\n\nĐến nay, huyện có 14/14 xã đạt chuẩn.\n"
+    assert figures(text)[:2] == [("status", 3, "huyện"), ("status", 1, "huyện")]
+    plan = "Nước rút\n\nNăm 2017, tỉnh phấn đấu nâng số xã đạt chuẩn lên 23 xã, tăng 7 xã so với năm 2016.\n"
+    assert [(t, v) for t, v, _ in figures(plan)] == [("target", 23), ("target", 7)]
+    money = "Tin huyện\n\nĐến nay, thu nhập đạt 102 triệu đồng/người/năm (tăng hơn 58 triệu đồng so với năm 2017).\n"
+    assert {t for t, *_ in figures(money)} == {"status"}
+
+
+def test_money_already_approved_is_funding_not_a_result():
+    text = ("Công văn\nNgày 13/3/2023\nTổng kế hoạch vốn ngân sách trung ương giai đoạn 2021-2025 là 32.050 tỷ đồng (gồm: "
+            "30.000 tỷ đồng vốn trong nước đã được Quốc hội phê duyệt và 2.050 tỷ đồng vốn nước ngoài bổ sung).\n")
+    assert records(text, "status") == []
+    assert sorted(f.amount_vnd for f in records(text, "funding")) == [2_050_000_000_000, 30_000_000_000_000, 32_050_000_000_000]
+
+
+def test_a_fraction_in_words():
+    assert figures("Tin tỉnh\n\nĐến nay, tỉnh có 185 trong tổng số 220 xã đạt chuẩn nông thôn mới.\n") == [("status", 185, "xã")]
+
+
+def test_the_whole_societys_investment_is_an_indicator_not_funding():
+    text = PLAN + "I. MỤC TIÊU\n- Tổng huy động vốn đầu tư phát triển thời kỳ 2021-2025: 5.000 tỷ đồng.\n"
+    assert records(text, "funding") == [] and [(t, v) for t, v, _ in figures(text)] == [("target", 5000)]
+
+
+def test_what_a_resolution_counts_and_a_party_bodys_makeup_are_no_records():
+    text = ("Đại hội Đảng bộ xã\n\nĐảng bộ xã hiện nay có 25 chi bộ trực thuộc với 790 đảng viên. "
+            "Đại hội đã thông qua 16 chỉ tiêu nhiệm kỳ 2020-2025. Xã hiện nay có 16 thôn, giáp các xã Bắc Lương, Nam Giang.\n")
+    assert figures(text) == []
+
+
+def test_thereby_reports_a_result():
+    text = ("Xã về đích nông thôn mới\nNgày 20/11/2020\nXã huy động mọi nguồn lực. Qua đó nâng mức thu nhập bình quân đầu người "
+            "năm 2020 đạt trên 36 triệu đồng/năm; tỷ lệ hộ nghèo giảm còn 0,64%.\n")
+    assert {t for t, *_ in figures(text)} == {"status"}
+
+
+def test_a_lead_sentence_naming_the_horizon_dates_the_next_sentences_targets():
+    text = ("Xã triển khai Nghị quyết\n\nNghị quyết đề ra 25 chỉ tiêu chủ yếu đến năm 2030. "
+            "Phấn đấu tốc độ tăng trưởng kinh tế bình quân đạt 12%/năm; thu nhập bình quân đầu người đạt 108 triệu đồng/năm.\n")
+    assert [t.year for t in records(text, "target")] == [2030, 2030]
+
+
+def test_a_range_out_of_the_criteria_set_gives_its_lower_end():
+    (s,) = records("Tin huyện\n\nĐến thời điểm này, các xã đều đạt 12-13/19 tiêu chí.\n", "status")
+    assert (s.value, s.value_max, s.unit) == (12, 13, "tiêu chí")
+
+
+def test_a_submission_about_n_communes_is_no_target():
+    text = "Kết quả 8 tháng đầu năm 2015\n- Tham mưu Tờ trình xét công nhận 10 xã cho huyện Bình Chánh, bổ sung thêm thành phần.\n"
+    assert figures(text) == []
+
+
+def test_a_year_in_a_sentence_of_results_is_when_it_was_reached_unless_a_plan_word_dates_a_task():
+    text = ("Đại hội Đảng bộ xã\n\nTrong đó có các kết quả nổi bật: tỷ lệ hộ nghèo còn 6,95%; xã đạt chuẩn "
+            "nông thôn mới vào năm 2018 (hoàn thành sớm 2 năm so với Nghị quyết).\n")
+    assert records(text, "deadline") == []
+    text = ("Báo cáo\nNgày 18/6/2025\nĐến nay huyện đã đạt 7/9 tiêu chí, còn 02 tiêu chí chưa đạt, "
+            "phấn đấu hoàn thành trong năm 2025.\n")
+    assert [d.date for d in records(text, "deadline")] == ["2025"]
+
+
+def test_this_year_is_the_year_the_text_was_written():
+    text = "Tin huyện\nNgày 16/10/2023\nPhấn đấu đến hết năm nay, có thêm 2 xã đạt chuẩn nông thôn mới nâng cao.\n"
+    (t,) = records(text, "target")
+    assert t.year == 2023
+
+
+def test_a_place_name_before_a_colon_is_no_indicator_label():
+    text = REPORT + "I. KẾT QUẢ\nVĩnh Phúc: 100% xã đạt chuẩn nông thôn mới.\n"
+    assert all("danh sách chỉ tiêu" not in (r.role_reason or "") for r in records(text))
+
+
+def test_recognised_by_the_prime_minister_reports_a_result_in_an_article():
+    text = "Tổng kết\n\nCả nước có 12 tỉnh được Thủ tướng Chính phủ công nhận hoàn thành nhiệm vụ xây dựng nông thôn mới.\n"
+    assert figures(text) == [("status", 12, "tỉnh")]
+
+
+def test_the_pilot_communes_where_work_is_done_are_no_target():
+    text = PLAN + "II. NHIỆM VỤ\nNâng cao chất lượng các tiêu chí tại 6 xã điểm và đẩy mạnh thực hiện tại 50 xã nhân rộng.\n"
+    assert figures(text) == []
+
+
+def test_a_group_of_communes_named_by_a_threshold_is_no_figure():
+    text = PLAN + "I. MỤC TIÊU\n- Tỷ lệ số xã đạt dưới 10 tiêu chí còn khoảng 25%; giảm số xã đạt dưới 5 tiêu chí xuống 250 xã.\n"
+    assert [(v, u) for _, v, u in figures(text)] == [(25, "%"), (250, "xã")]
+
+
+def test_the_horizon_in_an_approved_plans_name_is_no_deadline():
+    text = ("QUYẾT ĐỊNH\nPhê duyệt Đề án\nĐiều 1. Phê duyệt kèm theo Quyết định này Đề án Xây dựng nông thôn mới "
+            "tỉnh Sơn La đến năm 2020.\nĐiều 2. Ban Tuyên giáo ban hành hướng dẫn tuyên truyền Kế hoạch này trước ngày 25/8/2012.\n")
+    assert [d.date for d in records(text, "deadline")] == ["2012-08-25"]
+
+
+def test_criteria_still_to_add_are_a_target():
+    text = PLAN + "II. NHIỆM VỤ\nPhấn đấu đạt chuẩn thêm 2/19 tiêu chí chưa đạt chuẩn tại 3 xã Xuân Thới Thượng, Tân Nhựt.\n"
+    (t,) = records(text, "target")
+    assert (t.value, t.unit, t.comparator) == (2, "tiêu chí", "increase")

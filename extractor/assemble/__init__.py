@@ -7,9 +7,9 @@ whether a figure is a commitment (target, funding), a result (status) or no reco
 
 from __future__ import annotations
 
-import re
 
 from ..model import DocMeta, Record
+from ..recognise import may_hold_value
 from .assignments import assignments_in
 from .context import build_context
 from .deadlines import deadlines_in
@@ -17,9 +17,6 @@ from .funding import funding_in
 from .status import headline_results
 from .tables import in_claimed, table_records, without_tables
 from .targets import targets_in
-
-
-_DIGIT = re.compile(r"\d")
 
 
 def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> list[Record]:
@@ -32,7 +29,7 @@ def assemble(text: str, meta: DocMeta, sections, paras, sents, tables=None) -> l
     records: list[Record] = []
     for s in sents:
         # a table row's figures are the table's; its dates are still read ("Thời gian: quý IV/2023")
-        if _DIGIT.search(s.text) and not (claimed and in_claimed(claimed, s.start, s.end)):
+        if may_hold_value(s.text) and not (claimed and in_claimed(claimed, s.start, s.end)):
             records.extend(targets_in(ctx, s))
         records.extend(deadlines_in(ctx, s))  # any sentence: "vào cuối năm" has no digit
     funding, money_results = funding_in(without_tables(ctx, claimed))

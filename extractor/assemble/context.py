@@ -179,6 +179,9 @@ def part_year(ctx: Context, top_start: int) -> int | None:
     return year
 
 
+_HORIZON_LEAD = re.compile(r"\b(?:đề\s+ra|đặt\s+ra|xác\s+định)\s+(?:\S+\s+){0,2}(?:chỉ\s+tiêu|mục\s+tiêu)\b", re.I)
+
+
 def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
     """The year a target without one in its sentence takes from context, and from where."""
     # a sentence continuing the previous one ("Trong đó: ...")
@@ -191,6 +194,11 @@ def context_year(ctx: Context, sent: Sentence) -> tuple[int | None, str | None]:
     # the next sentence of the same paragraph: "… phấn đấu đến năm 2020 … chiếm 50%. Bình quân … 15 tiêu chí/xã"
     if i > 0 and ctx.sents[i - 1].para == sent.para and ctx.sent_years.get(ctx.sents[i - 1].start):
         return ctx.sent_years[ctx.sents[i - 1].start], "previous_sentence"
+    # a lead sentence naming the horizon of what follows: "Nghị quyết đề ra 25 chỉ tiêu chủ yếu đến năm 2030 …. Phấn đấu …"
+    if i > 0 and ctx.sents[i - 1].para == sent.para and _HORIZON_LEAD.search(ctx.sents[i - 1].text):
+        ys = find_years(ctx.sents[i - 1].text)
+        if ys:
+            return ys[-1].year, "previous_sentence"
     chain = ctx.chain(sent.start)
     for sec in reversed(chain):
         ys = find_years(sec.title)

@@ -38,6 +38,8 @@ def _rules():
         "status": re.compile(r["status_words"], re.I),
         "designated": re.compile(r["designated_goal"]),
         "event": re.compile(r["event_cues"], re.I),
+        "cut_off_lead": re.compile(r["cut_off_lead"], re.I),
+        "state": re.compile(r["state_words"], re.I),
         "list_edit": re.compile(r["list_edit"], re.I),
         "not_before": {k: re.compile(p, re.I) for k, p in r["not_before"].items()},
         "past": re.compile(r["past_words"], re.I),
@@ -135,9 +137,12 @@ def _is_past(ctx: Context, text: str, d, date: str, goal) -> bool:
 
 
 def _excluded(text: str, d) -> bool:
-    """Superseded, effective and (after an "at" cue) cut-off dates."""
+    """Superseded, effective and (after an "at" cue) cut-off dates and plan names' horizons."""
     before = text[max(0, d.start - 80):d.start]
-    return any(rx.search(before) for k, rx in _rules()["not_before"].items() if k != "cut_off" or d.kind == "at")
+    return any(rx.search(before) for k, rx in _rules()["not_before"].items() if k not in _AT_ONLY or d.kind == "at")
+
+
+_AT_ONLY = ("cut_off", "plan_name")  # "báo cáo … trước ngày 15/6" and "ban hành Kế hoạch này trước ngày 25/8" are due dates
 
 
 def _task(text: str, cstart: int, d, goal) -> str | None:
@@ -206,6 +211,12 @@ def _cited(text: str, d) -> bool:
 _COMPLETE_BEFORE = re.compile(r"\bhoàn\s+thành\s*$", re.I)
 
 
+def _reports_result(ctx: Context, sent) -> bool:
+    """The sentence's figures were read as results (``ctx.roles``, set by the target assembler)."""
+    role = ctx.roles.get(sent.start)
+    return role is not None and role.role == "result"
+
+
 def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] | None:
     """(ISO date, goal clause) when date phrase ``d`` dates an obligation, else None."""
     text = sent.text
@@ -213,8 +224,14 @@ def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] 
         return None
     if d.precision in ("day", "month") and _rules()["event"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d):
         return None  # "Vào ngày 15/3/2024, UBND tỉnh ban hành …": an event
+    if d.precision == "day" and _rules()["cut_off_lead"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d) \
+            and _rules()["state"].search(text, d.end):
+        return None  # "Đến ngày 4.1, Sở … vẫn chưa nhận được báo cáo": the state at a date
     if d.kind in ("at", "within") and d.precision != "day" and _figure_near(text, d, dates):
         return None  # "Trong tháng 9/2022, có thêm 5 xã …": a figure with its date is a target
+    if d.kind in ("at", "within") and _reports_result(ctx, sent) \
+            and not _rules()["future"].search(text, clause_start(text, d.start), d.start):
+        return None  # "… đạt chuẩn vào năm 2018 (hoàn thành sớm 2 năm …)" in a sentence of results: when it was reached
     goal = _goal_clause(text, d, dates)
     date = d.date
     if d.kind == "at" and goal is None or d.kind == "within" and d.precision == "year" and goal is None:

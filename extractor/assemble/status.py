@@ -27,7 +27,9 @@ _CLAUSE_BREAK_RE = re.compile(r"[;]")
 _PART_OF_YEAR_RE = re.compile(
     r"\b(?:(?P<n>\d{1,2})\s+tháng\s+đầu\s+năm|(?<=\b(?:trong|sau)\s+)(?P<n2>\d{1,2})\s+tháng(?!\s+(?:tới|tiếp|cuối|sau))|đầu\s+năm(?=\s+(?:19|20)\d\d))"
     r"(?:\s+(?P<y>(?:19|20)\d\d))?", re.I)
-_PERIOD_END_RE = re.compile(r"\bgiai\s+đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)\s*,", re.I)
+_PERIOD_END_RE = re.compile(r"\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d\s*[-–]\s*(?P<y>(?:19|20)\d\d)\s*,", re.I)
+# a year leading the paragraph dates what it reports: "Theo đó, năm 2023, kinh tế … đạt …"
+_LEAD_YEAR_RE = re.compile(r"^\W*(?:(?:theo\s+đó|trong|sau)\s*,?\s*)?năm\s+(?P<y>(?:19|20)\d\d)\s*,", re.I)
 _YEAR_RE = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 # a base year ("so với cuối năm 2023") or a period is not the date a figure holds at
 _BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:(?:cuối|đầu|hết)\s+)?(?:năm\s+)?(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d", re.I)
@@ -85,6 +87,9 @@ def as_of_for(ctx: Context, sent, pos: int) -> str | None:
     got = _date_in(earlier)  # "Đến hết năm 2024, xã đã đạt …. … đã cứng hóa 100% …": the paragraph's date
     if got:
         return got
+    lead = _PERIOD_END_RE.match(earlier) or _LEAD_YEAR_RE.match(earlier) if earlier else None
+    if lead:  # "Nhiệm kỳ 2020-2025, xã … đạt được …. Cụ thể, …": the paragraph's period or year
+        return lead.group("y")
     text = _BASE_RE.sub(lambda m: " " * len(m.group(0)), sent.text)
     got = _part_of_year(ctx, text[:pos])
     if got:

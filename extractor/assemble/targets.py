@@ -9,7 +9,7 @@ from .. import rx as re
 from dataclasses import replace
 
 from ..model import Status, Target
-from ..recognise import CITATION_RE, NUM, Value, find_money, find_values, find_years, parse_number, per_head_unit
+from ..recognise import CITATION_RE, NUM, Value, find_money, find_values, find_years, parse_number, may_hold_value, per_head_unit
 from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
 from .criteria import criterion_in, set_in
 from .roles import COMMITMENT, DEFAULT_COMMITMENT, RESULT, Role, cue_hits, is_anecdote, list_value_re, not_a_record, role_in_sentence
@@ -22,7 +22,6 @@ _MONEY_PARTS = re.compile(r"(?P<n>" + NUM + r")\s*(?P<u>.+)$")
 # a task sentence in a plan's own sections ("Nạo vét 3,5 km kênh", "Trồng mới 2 km") commits too
 _TASK_VERB = re.compile(r"^\s*(?:[-+•*]\s*)?(?:\w+\s+){0,2}?(?:nạo\s+vét|trồng|mở\s+rộng|nâng\s+cấp|xây\s+dựng|làm|cứng\s+hóa|bê\s+tông\s+hóa|kiên\s+cố\s+hóa|sửa\s+chữa|cải\s+tạo|lắp\s+đặt|hỗ\s+trợ|đào\s+tạo|thành\s+lập|phát\s+triển|chuyển\s+đổi)\b", re.I)
 _CRIT_NUMBER_BEFORE = tail_rx(re.compile(r"(?:tiêu\s+chí|chỉ\s+tiêu)(?:\s+số)?\s*$|\bsố\s*$|(?:Điều|khoản|mục)\s*$", re.I))
-_ANY_DIGIT = re.compile(r"\d")
 _NOT_AFTER = re.compile(r"^\s*chưa\b", re.I)
 _DONE_RIGHT_AFTER = re.compile(r"^\s*đã\s+(?:đạt|được)", re.I)
 _DONE_AFTER = re.compile(r"^[^,;.]{0,25}?\bđã\s+(?:đạt|được|hoàn\s+thành|về\s+đích)", re.I)
@@ -52,6 +51,9 @@ def _comparator_words() -> tuple[dict, list]:
     return groups, [g["pattern"] for g in r["comparator_before"] if g["comparator"] == "increase"]
 
 
+_PAREN = re.compile(r"\([^()]*\)")
+
+
 def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None,
                    para: int | None = None) -> str:
     """Comparator of a figure, from the words of its clause (rules/targets.yml)."""
@@ -79,8 +81,12 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         return "maintain"  # unless a quantifier next to the figure, in a later part of the clause, says otherwise
     if _rx(r"(?:xuống|còn)\s+(?:dưới|không\s+quá)\s*$|xuống\s+(?:còn|mức|tới)\s*$|\bgiảm\s+còn\s*$|\b(?:giảm|hạ)\b[^,;]{0,60}?\bxuống\s*$").search(near):
         return "<="  # "giảm xuống còn 2,5%", "hạ … xuống dưới 3%": a level to reach, not a rate of decrease
-    if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(before):
-        return "decrease"
+    if not v.unit_comparator:
+        for g in r["comparator_after"]:  # "giảm 3% trở lên": the words on the figure decide
+            if _rx(g["pattern"]).search(after):
+                return g["comparator"]
+    if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(_PAREN.sub("", before).rsplit(",", 1)[-1]):
+        return "decrease"  # not a "giảm" of an earlier part of the list ("… giảm 2,1% (…), … cho trên 250 lao động")
     if v.unit_comparator:
         return v.unit_comparator
     if len(inc) > 1 and _rx(inc[1]).search(near):
@@ -168,8 +174,8 @@ def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in
         role = Role(RESULT, "từ chỉ hiện trạng / status words")
     if role is None and not committed and _DONE_AFTER.match(can[v.end:]):
         role = Role(RESULT, "đã đạt/được sau số / 'đã' after the figure")
-    if role is None and carried is not None:
-        role = Role(carried.role, f"{carried.reason} (câu trước / previous sentence)")
+    if role is None and carried() is not None:
+        role = Role(carried().role, f"{carried().reason} (câu trước / previous sentence)")
     if role is None and in_results:
         role = Role(RESULT, "mục kết quả / results section")
     if role is None and list_value_re().search(can[cstart:v.start]):
@@ -207,25 +213,65 @@ def _section_kind(titles: tuple) -> tuple[bool, bool, bool]:
 
 
 def _carried(ctx: Context, sent) -> Role | None:
-    """A result read in the previous sentence of the same paragraph carries over."""
+    """A result read in the previous sentence of the same paragraph carries over; so does
+    the role of a list's lead-in ("- Đến nay, … Cụ thể:" + "+ Có 50/56 xã …")."""
     i = ctx.sent_index[sent.start]
-    if i == 0:
+    if i > 0:
+        prev = ctx.sents[i - 1]
+        if prev.para == sent.para:
+            role = ctx.roles.get(prev.start)
+            if role is None and not find_values(ctx.can[prev.start:prev.end]):
+                role = _only_role(ctx.can[prev.start:prev.end], ctx)  # "Đến nay, … có xã A đạt chuẩn …"
+            if role is not None and role.role == RESULT:
+                return role
+    return _lead_in_role(ctx, sent.para)
+
+
+_MORE_BEFORE = re.compile(r"\bthêm\s*$")  # "đạt chuẩn thêm 2/19 tiêu chí chưa đạt": the ones to add
+
+
+def _read_as_result(hits, pos: int, carried, can: str, figures: tuple) -> bool:
+    """A result cue before the figure (or carried from the sentence or list before) decides it."""
+    if carried() is not None and carried().role == RESULT:
+        return True
+    role = role_in_sentence(hits, pos, can=can, figures=figures)
+    return role is not None and role.role == RESULT
+
+
+def _lead_in_role(ctx: Context, pi: int) -> Role | None:
+    """The role the lead-in of a bulleted list gives its items: the paragraph before the
+    item and its siblings ends with ':' and its nearest cue decides."""
+    para = ctx.paras[pi]
+    if para.kind != "bullet":
         return None
-    prev = ctx.sents[i - 1]
-    if prev.para != sent.para:
+    j = pi - 1
+    while j >= 0 and pi - j <= 40 and ctx.paras[j].kind == "bullet" and ctx.paras[j].marker == para.marker:
+        j -= 1
+    if j < 0 or not ctx.paras[j].text.rstrip().endswith(":"):
         return None
-    role = ctx.roles.get(prev.start)
-    return role if role is not None and role.role == RESULT else None
+    lead = ctx.paras[j]
+    return _only_role(ctx.can[lead.start:lead.end], ctx, "đoạn dẫn / list lead-in")
+
+
+def _only_role(can: str, ctx: Context, where: str = "câu trước / previous sentence") -> Role | None:
+    """The role the last cue of a text without figures gives what follows it."""
+    hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
+    if not hits:
+        return None
+    h = max(hits, key=lambda h: h.end)
+    return Role(h.role, f"{h.name} ({where})")
 
 
 def targets_in(ctx: Context, sent) -> list[Target | Status]:
     """The figures of one sentence: targets (commitments) and status records (results)."""
     r = target_rules()
     text = sent.text
-    if sent.start < ctx.body_start or sent.start >= ctx.body_end or not _ANY_DIGIT.search(text):
-        return []  # every figure and money amount is written with a digit
+    if sent.start < ctx.body_start or sent.start >= ctx.body_end or not may_hold_value(text):
+        return []  # every figure is written with a digit or as a number word ("ít nhất một huyện")
     can = ctx.can[sent.start:sent.end]
-    values = find_values(text) + _outcome_money(text, can)
+    # read on the canonical text ("trƣờng", a PDF font's glyph, is "trường"); quoted from the source
+    values = [v if v.text == text[v.start:v.end] else replace(v, text=text[v.start:v.end]) for v in find_values(can)]
+    values += _outcome_money(text, can)
     if not values:
         return []
     chain = ctx.chain(sent.start)
@@ -235,7 +281,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         return []
     committed = bool(r["commitment_words"].search(can) or _TASK_VERB.search(can))
     hits = cue_hits(can, ctx.doc_year, ctx.planning_doc)
-    carried = _carried(ctx, sent)
+    carried = functools.lru_cache(maxsize=1)(lambda: _carried(ctx, sent))  # asked only when the sentence has no cue
     para = ctx.paras[sent.para]
     cites = [(m.start(), m.end()) for m in CITATION_RE.finditer(text)]
     figures = tuple((x.start, x.end) for x in values)
@@ -252,10 +298,12 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         pre = can[max(0, v.start - 240): v.start]  # the patterns look at most ~150 characters back
         if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
             continue
-        if (_NOT_AFTER.match(can[v.end:]) and not in_results) or (
+        if (_NOT_AFTER.match(can[v.end:]) and not in_results and not _MORE_BEFORE.search(can, max(0, v.start - 12), v.start)) or (
                 committed and not in_results and _DONE_RIGHT_AFTER.match(can[v.end:])
-                and not r["maintain_before"].search(can[:v.start])):
-            continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description ("giữ vững 17 … đã đạt" is a target)
+                and not r["maintain_before"].search(can[:v.start])
+                and not _read_as_result(hits, v.start, carried, can, figures)):
+            continue  # "5 xã chưa đạt", "100% số xã đã đạt chuẩn" in a plan: a description ("giữ vững 17 … đã đạt"
+            # is a target; "Đến nay có 12 xã đã đạt chuẩn" a result)
         if not_a_record(can, v.start, v.end, prev_end, v.unit, v.fraction):
             prev_end = v.end
             continue
@@ -289,7 +337,7 @@ def _record(ctx: Context, sent, v: Value, role: Role, comp: str, cstart: int, ch
         scope = im.group("n")  # "- Huyện Phù Mỹ: …; 100% số xã …": the list item's place
     else:
         pm = _PAREN_NAMES_RE.match(text[v.end:])
-        if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản") and v.value <= 3:
+        if pm and v.unit in ("xã", "huyện", "thôn", "làng", "xóm", "bản", "ấp", "buôn") and v.value <= 3:
             scope = pm.group("n").strip()
     subject = _subject(text, v, cstart)
     clause_end = _clause_end(text, v.end)
@@ -344,7 +392,26 @@ def _target_year(ctx: Context, sent, v: Value, text: str) -> tuple[int | None, s
     after_years = find_years(text[v.end:_clause_end(text, v.end)])
     if after_years:
         return after_years[0].year, "sentence"
+    if ctx.doc_year and _THIS_YEAR.search(text, 0, v.start):
+        return ctx.doc_year, "sentence"  # "Dự kiến hết năm nay, có thêm …": the year the text was written
+    periods = [m for m in _PERIOD_IN_SENTENCE.finditer(text, 0, v.start) if not _BASE_BEFORE.search(text, 0, m.start())
+               and int(m.group("end")) >= _reference_year(ctx)]
+    if periods:  # "Chương trình … giai đoạn 2021- 2025 đặt mục tiêu, phấn đấu … 80%": by the period's end
+        return int(periods[-1].group("end")), "sentence"  # (not a Party term, nhiệm kỳ: a horizon, r09)
     return context_year(ctx, sent)
+
+
+def _reference_year(ctx: Context) -> int:
+    """The document's year, else the first year of the period it covers (a plan for 2025 - 2026)."""
+    if ctx.doc_year:
+        return ctx.doc_year
+    m = re.match(r"\s*((?:19|20)\d\d)", ctx.meta.period or "")
+    return int(m.group(1)) if m else 0
+
+
+_THIS_YEAR = re.compile(r"\b(?:trong|hết|cuối|đến\s+(?:hết|cuối))?\s*năm\s+nay\b", re.I)
+_PERIOD_IN_SENTENCE = re.compile(r"\b(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d\d\s*[-–]\s*(?P<end>(?:19|20)\d\d)\b", re.I)
+_BASE_BEFORE = re.compile(r"\bso\s+với\s*$", re.I)
 
 
 _CLAUSE_MARKS = re.compile(r"[();]")
