@@ -403,3 +403,18 @@ def test_criteria_still_to_add_are_a_target():
     text = PLAN + "II. NHIỆM VỤ\nPhấn đấu đạt chuẩn thêm 2/19 tiêu chí chưa đạt chuẩn tại 3 xã Xuân Thới Thượng, Tân Nhựt.\n"
     (t,) = records(text, "target")
     assert (t.value, t.unit, t.comparator) == (2, "tiêu chí", "increase")
+
+
+def test_a_plan_quoted_in_brackets_commits_nothing_after_them():
+    text = ("Tin tỉnh\n\nĐồng Tháp hiện có 78 xã đạt chuẩn, vượt chỉ tiêu giai đoạn 2016 - 2020 (chỉ tiêu là 61 xã); "
+            "29 xã đạt từ 15 - 18 tiêu chí; 10 xã đạt 14 tiêu chí.\n")
+    got = [(t, v) for t, v, _ in figures(text)]
+    assert ("status", 29) in got and ("status", 10) in got and ("target", 61) in got
+
+
+def test_a_floor_cancels_a_news_articles_weak_result_cue_and_a_planned_total_is_a_target():
+    text = "Quyết định 442\n\n- Có ít nhất 38 đơn vị cấp huyện được Thủ tướng Chính phủ công nhận đạt chuẩn nông thôn mới;\n"
+    assert figures(text) == [("target", 38, "huyện")]
+    text = ("Long An\n\nTrong năm 2022, tỉnh phấn đấu có thêm 8 xã được công nhận đạt chuẩn nông thôn mới, "
+            "nâng tổng số xã đạt chuẩn lên 27 xã.\n")
+    assert [(t, v) for t, v, _ in figures(text)] == [("target", 8), ("target", 27)]

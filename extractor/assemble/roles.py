@@ -64,6 +64,7 @@ def _rules():
         "full_set_fraction": bool(nr.get("full_set_fraction")),
         "anecdote": re.compile(r["anecdote"]),
         "list_value": re.compile(r["indicator_list_value"], re.I),
+        "weak_off": re.compile(r["weak_cancelled_by"], re.I),
     }
 
 
@@ -123,6 +124,11 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> tupl
             hits.append(Hit(m.start(), m.end(), role, cue.name, cue.strong, cue.relative))
     hits.sort()
     follows = {c.name for c in _rules()["cues"] if c.follows}
+    # a weak cue counts only where nothing commits: no commitment cue, no floor or ceiling
+    # ("Có ít nhất 38 đơn vị … được Thủ tướng công nhận"); dropped before a `follows` cue takes a role
+    if any(h.role == COMMITMENT for h in hits) or _rules()["weak_off"].search(can):
+        weak = {c.name for c in _rules()["cues"] if c.weak}
+        hits = [h for h in hits if h.name not in weak]
     if follows:
         kept = []
         for h in hits:
@@ -133,9 +139,6 @@ def cue_hits(can: str, doc_year: int | None, planning_doc: bool = False) -> tupl
                 h = h._replace(role=earlier[-1].role, name=f"{h.name} ({earlier[-1].name})")
             kept.append(h)
         hits = kept
-    if any(h.role == COMMITMENT for h in hits):
-        weak = {c.name for c in _rules()["cues"] if c.weak}
-        hits = [h for h in hits if h.name not in weak]
     return tuple(hits)
 
 
@@ -168,6 +171,12 @@ def is_anecdote(para_can_before: str) -> bool:
     return bool(_rules()["anecdote"].search(para_can_before))
 
 
+def _in_closed_paren(can: str, start: int, pos: int) -> bool:
+    """The cue at ``start`` is inside brackets that close before ``pos``: a plan quoted for
+    comparison, "(chỉ tiêu là 61 xã); 29 xã …", commits nothing after its bracket."""
+    return any(m.start() < start < m.end() <= pos for m in _PAREN_RE.finditer(can, 0, pos))
+
+
 def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | None = None,
                      figures: tuple = ()) -> Role | None:
     """The nearest cue before ``pos``; else the one kind of cue the sentence holds.
@@ -182,6 +191,8 @@ def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | No
     before = [h for h in hits if h.start < pos]
     if can is not None and figures:
         before = [h for h in before if not (h.relative and _describes_earlier(can, h, figures, pos))]
+    if can is not None and "(" in can and before:
+        before = [h for h in before if h.role == RESULT or not _in_closed_paren(can, h.start, pos)]
     if before:
         h = max(before, key=lambda h: h.end)
         return Role(h.role, h.name)
