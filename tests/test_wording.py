@@ -418,3 +418,17 @@ def test_a_floor_cancels_a_news_articles_weak_result_cue_and_a_planned_total_is_
     text = ("Long An\n\nTrong năm 2022, tỉnh phấn đấu có thêm 8 xã được công nhận đạt chuẩn nông thôn mới, "
             "nâng tổng số xã đạt chuẩn lên 27 xã.\n")
     assert [(t, v) for t, v, _ in figures(text)] == [("target", 8), ("target", 27)]
+
+
+def test_a_dateline_with_a_view_counter_dates_the_page_and_past_year_counts_report():
+    text = ("Toàn tỉnh đã cấp xi măng làm đường\n\nThứ Tư, 27/01/2021 Đã xem: 19\n\n"
+            "Trong năm 2020 có 07 xã được công nhận đạt chuẩn NTM; 06 xã được công nhận đạt chuẩn NTM kiểu mẫu.\n")
+    (doc,) = extract_text(text)
+    assert doc.meta.date == "2021-01-27"
+    assert [(t, v) for t, v, _ in figures(text)] == [("status", 7), ("status", 6)]
+
+
+def test_statistics_a_month_cut_off_and_mới_có_report_results():
+    text = ("Nước sạch nông thôn\n\nTheo số liệu thống kê, năm 2025, tỷ lệ dân số nông thôn được sử dụng nước sạch đạt 98,66%, "
+            "hoàn thành 100% kế hoạch đề ra. Tính đến tháng 8/2024, sở nêu rõ, mới có 13 sản phẩm đạt OCOP 3 sao.\n")
+    assert {t for t, *_ in figures(text)} == {"status"}

@@ -12,14 +12,15 @@ _PERIOD_YEAR_RE = regex.compile(
 
 
 _DATELINE_RE = regex.compile(
-    r"^[^\n]{0,40}?(?<![\d/.:])(?:\d{1,2}:\d{2}(?::\d{2})?,?\s*)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)(?:\s*\|?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?\s*$",
+    r"^[^\n]{0,40}?(?<![\d/.:])(?:\d{1,2}:\d{2}(?::\d{2})?,?\s*)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)(?:\s*\|?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?(?:\s*\|?\s*(?:[ĐđD]ã\s+xem|[Ll]ượt\s+xem|[Ll]ượt\s+đọc)\s*:?\s*[\d.]+)?\s*$",
     regex.M,
 )
 
 
 def dateline(text: str, within: int = 800) -> str | None:
     """The publication date of a web page or newspaper article: a line near the top that is
-    a date, maybe with a time or a by-line (``16:46, 29/09/2022``, ``VĂN MẾN 09/08/2016 07:50``)."""
+    a date, maybe with a time, a by-line or a view counter (``16:46, 29/09/2022``,
+    ``VĂN MẾN 09/08/2016 07:50``, ``Thứ Tư, 27/01/2021 Đã xem: 19``)."""
     for m in _DATELINE_RE.finditer(text[:within]):
         line = m.group(0)
         if regex.search(r"\b(?:ngày|Số|số)\b", line):
