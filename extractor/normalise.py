@@ -177,6 +177,15 @@ def _starts_paragraph(prev: str, line: str, prev_short: bool = False, para_head:
     return False
 
 
+def _full_width(widths: list[int]) -> int:
+    """The width of a full line (sorted ``widths``): the 75th percentile; in a text of
+    fewer than four lines, its longest line when that is a paragraph's (a web page's
+    headline, dateline and first paragraph)."""
+    if len(widths) >= 4:
+        return widths[int(len(widths) * 0.75)]
+    return widths[-1] if widths and widths[-1] >= 120 else 0
+
+
 def normalise(raw: RawText) -> Text:
     """Turn a reader's blocks into one NFC text with paragraphs separated by ``\\n``."""
     block_lines: list[list[str]] = []
@@ -210,7 +219,7 @@ def normalise(raw: RawText) -> Text:
     stream = raw.format == "docx" and len(text_blocks) >= 10 and open_ended / len(text_blocks) > 0.5
     if stream:
         widths = sorted(len(t) for t in text_blocks if len(t) > 20)
-        full = widths[int(len(widths) * 0.75)] if len(widths) >= 4 else 0
+        full = _full_width(widths)
         prev_width, para_head = 0, ""
     for bi, (block, lines) in enumerate(zip(raw.blocks, block_lines)):
         if block.page and (not page_starts or page_starts[-1][1] != block.page):
@@ -229,7 +238,7 @@ def normalise(raw: RawText) -> Text:
         src = 0
         if not stream:
             widths = sorted(len(ln.strip()) for ln in lines if len(ln.strip()) > 20)
-            full = widths[int(len(widths) * 0.75)] if len(widths) >= 4 else 0
+            full = _full_width(widths)
             prev_width = 0
             para_head = ""
         for ln in lines:

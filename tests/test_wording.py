@@ -422,7 +422,8 @@ def test_a_floor_cancels_a_news_articles_weak_result_cue_and_a_planned_total_is_
 
 def test_a_dateline_with_a_view_counter_dates_the_page_and_past_year_counts_report():
     text = ("Toàn tỉnh đã cấp xi măng làm đường\n\nThứ Tư, 27/01/2021 Đã xem: 19\n\n"
-            "Trong năm 2020 có 07 xã được công nhận đạt chuẩn NTM; 06 xã được công nhận đạt chuẩn NTM kiểu mẫu.\n")
+            "Trong năm 2020 có 07 xã được công nhận đạt chuẩn NTM; 06 xã được công nhận đạt chuẩn NTM kiểu mẫu, "
+            "trong đó các xã đã tổ chức lễ công bố theo quy định.\n")
     (doc,) = extract_text(text)
     assert doc.meta.date == "2021-01-27"
     assert [(t, v) for t, v, _ in figures(text)] == [("status", 7), ("status", 6)]
