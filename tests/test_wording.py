@@ -433,3 +433,8 @@ def test_statistics_a_month_cut_off_and_mới_có_report_results():
     text = ("Nước sạch nông thôn\n\nTheo số liệu thống kê, năm 2025, tỷ lệ dân số nông thôn được sử dụng nước sạch đạt 98,66%, "
             "hoàn thành 100% kế hoạch đề ra. Tính đến tháng 8/2024, sở nêu rõ, mới có 13 sản phẩm đạt OCOP 3 sao.\n")
     assert {t for t, *_ in figures(text)} == {"status"}
+
+
+def test_a_result_written_beside_the_plans_figure():
+    text = "Tổng kết\n\nTỷ lệ xã đạt chuẩn nông thôn mới 79,3%/ chỉ tiêu 80%, tăng 10,6% so với cuối năm 2021.\n"
+    assert [(t, v) for t, v, _ in figures(text)] == [("status", 79.3), ("target", 80), ("status", 10.6)]

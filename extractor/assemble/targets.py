@@ -169,6 +169,10 @@ def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in
           in_targets: bool = False, figures: tuple = ()) -> Role | None:
     """The role of one figure (rules/roles.yml); None when it is no record."""
     r = target_rules()
+    if r["quoted_target_before"].search(can, max(0, v.start - 30), v.start):
+        return Role(COMMITMENT, "chỉ tiêu đặt cạnh kết quả / the plan's figure beside a result")
+    if r["quoted_target_after"].match(can, v.end):
+        return Role(RESULT, "kết quả đặt cạnh chỉ tiêu / a result beside the plan's figure")
     role = role_in_sentence(hits, v.start, strong_only=in_results, can=can, figures=figures)
     if role is None and r["status_words"].search(can[cstart:v.start]):
         role = Role(RESULT, "từ chỉ hiện trạng / status words")
@@ -296,7 +300,8 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         if any(a <= v.start < b for a, b in cites):
             continue
         pre = can[max(0, v.start - 240): v.start]  # the patterns look at most ~150 characters back
-        if _CRIT_NUMBER_BEFORE.search(pre) or r["not_target_before"].search(pre):
+        paired = r["quoted_target_before"].search(pre)  # "79,3%/ chỉ tiêu 80%": the 80% is the plan's
+        if (_CRIT_NUMBER_BEFORE.search(pre) and not paired) or r["not_target_before"].search(pre):
             continue
         if (_NOT_AFTER.match(can[v.end:]) and not in_results and not _MORE_BEFORE.search(can, max(0, v.start - 12), v.start)) or (
                 committed and not in_results and _DONE_RIGHT_AFTER.match(can[v.end:])
