@@ -438,3 +438,12 @@ def test_statistics_a_month_cut_off_and_mới_có_report_results():
 def test_a_result_written_beside_the_plans_figure():
     text = "Tổng kết\n\nTỷ lệ xã đạt chuẩn nông thôn mới 79,3%/ chỉ tiêu 80%, tăng 10,6% so với cuối năm 2021.\n"
     assert [(t, v) for t, v, _ in figures(text)] == [("status", 79.3), ("target", 80), ("status", 10.6)]
+
+
+def test_ti_is_ty_and_money_already_invested_is_a_result():
+    text = ("Khen thưởng\n\nTổng kinh phí khen thưởng 1.259 tỉ đồng, trong đó 638 tỉ đồng từ ngân sách trung ương; "
+            "445,8 tỉ đồng từ ngân sách địa phương và 175,2 tỉ đồng huy động.\n")
+    assert sorted(f.amount_vnd for f in records(text, "funding")) == [175_200_000_000, 445_800_000_000, 638_000_000_000,
+                                                                    1_259_000_000_000]
+    spent = "Giao thông nông thôn\n\nNăm 2015, tỉnh Vĩnh Long đã đầu tư gần 119 tỷ đồng làm đường giao thông nông thôn.\n"
+    assert records(spent, "funding") == [] and [(s.value, s.unit) for s in records(spent, "status")] == [(119, "tỷ đồng")]
