@@ -447,3 +447,11 @@ def test_ti_is_ty_and_money_already_invested_is_a_result():
                                                                     1_259_000_000_000]
     spent = "Giao thông nông thôn\n\nNăm 2015, tỉnh Vĩnh Long đã đầu tư gần 119 tỷ đồng làm đường giao thông nông thôn.\n"
     assert records(spent, "funding") == [] and [(s.value, s.unit) for s in records(spent, "status")] == [(119, "tỷ đồng")]
+
+
+def test_an_allocation_rules_groups_are_no_results_and_a_spans_start_is_not_its_date():
+    text = ("Phân bổ vốn\n\nHệ số phân bổ theo nhóm xã:\n+ Xã đạt dưới 15 tiêu chí, xã an toàn khu: Hệ số 5,0.\n"
+            "+ Xã đạt từ 15 đến 18 tiêu chí: Hệ số 3,0.\n")
+    assert figures(text) == []
+    text = "Xi măng làm đường\nNgày 20/6/2018\nTừ năm 2013 đến nay, tỉnh đã hỗ trợ 145 nghìn tấn xi măng, làm gần 770 km đường.\n"
+    assert {s.as_of for s in records(text, "status")} == {"2018-06-20"}

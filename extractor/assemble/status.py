@@ -32,7 +32,8 @@ _PERIOD_END_RE = re.compile(r"\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\
 _LEAD_YEAR_RE = re.compile(r"^\W*(?:(?:theo\s+đó|trong|sau)\s*,?\s*)?năm\s+(?P<y>(?:19|20)\d\d)\s*,", re.I)
 _YEAR_RE = re.compile(r"\bnăm\s+(?P<y>(?:19|20)\d\d)\b(?!\s*[-–])", re.I)
 # a base year ("so với cuối năm 2023") or a period is not the date a figure holds at
-_BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:(?:cuối|đầu|hết)\s+)?(?:năm\s+)?(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d", re.I)
+_BASE_RE = re.compile(r"\bso\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:(?:cuối|đầu|hết)\s+)?(?:năm\s+)?(?:19|20)\d\d|\b(?:giai\s+đoạn|nhiệm\s+kỳ)\s+(?:19|20)\d\d"
+                      r"|\btừ\s+(?:năm\s+)?(?:19|20)\d\d(?=\s*(?:đến|tới)\s+nay)", re.I)  # "Từ năm 2013 đến nay": a span's start
 
 
 def _date_in(text: str) -> str | None:
