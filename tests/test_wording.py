@@ -455,3 +455,10 @@ def test_an_allocation_rules_groups_are_no_results_and_a_spans_start_is_not_its_
     assert figures(text) == []
     text = "Xi măng làm đường\nNgày 20/6/2018\nTừ năm 2013 đến nay, tỉnh đã hỗ trợ 145 nghìn tấn xi măng, làm gần 770 km đường.\n"
     assert {s.as_of for s in records(text, "status")} == {"2018-06-20"}
+
+
+def test_a_reward_level_is_an_item_not_a_share_of_the_total():
+    text = ("Khen thưởng\n\nTổng kinh phí khen thưởng 1.259 tỉ đồng.\n\nVề mức khen thưởng, với cấp tỉnh, thưởng công trình "
+            "phúc lợi trị giá 30 tỉ đồng; với cấp huyện, thưởng công trình phúc lợi trị giá 10 tỉ đồng.\n")
+    assert [(f.amount_vnd, f.role) for f in records(text, "funding")] == [
+        (1_259_000_000_000, "total"), (30_000_000_000, "item"), (10_000_000_000, "item")]
