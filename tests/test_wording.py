@@ -462,3 +462,12 @@ def test_a_reward_level_is_an_item_not_a_share_of_the_total():
             "phúc lợi trị giá 30 tỉ đồng; với cấp huyện, thưởng công trình phúc lợi trị giá 10 tỉ đồng.\n")
     assert [(f.amount_vnd, f.role) for f in records(text, "funding")] == [
         (1_259_000_000_000, "total"), (30_000_000_000, "item"), (10_000_000_000, "item")]
+
+
+def test_a_planned_change_far_from_phan_dau_and_an_ellipsis_sentence_end():
+    text = ("Nông thôn mới\n\nNăm 2018, cả nước phấn đấu có ít nhất 37-38% số xã (khoảng 3.300-3.400 xã) đạt chuẩn "
+            "nông thôn mới, tăng khoảng 5% so với năm 2017.\n")
+    assert ("target", 5, "%") in figures(text)
+    text = ("Thu nhập\n\nNăm 2024, thu nhập ở 7/7 xã đạt hơn 102 triệu đồng/người/năm (tăng hơn 58 triệu đồng so với "
+            "năm 2017)… Sau 7 năm nỗ lực và phấn đấu, huyện đã hoàn thành các tiêu chí.\n")
+    assert [t for t, v, _ in figures(text) if v in (102, 58)] == ["status", "status"]
