@@ -471,3 +471,8 @@ def test_a_planned_change_far_from_phan_dau_and_an_ellipsis_sentence_end():
     text = ("Thu nhập\n\nNăm 2024, thu nhập ở 7/7 xã đạt hơn 102 triệu đồng/người/năm (tăng hơn 58 triệu đồng so với "
             "năm 2017)… Sau 7 năm nỗ lực và phấn đấu, huyện đã hoàn thành các tiêu chí.\n")
     assert [t for t, v, _ in figures(text) if v in (102, 58)] == ["status", "status"]
+
+
+def test_one_of_the_first_provinces_is_a_ranking_that_reports_a_result():
+    text = "Tin tỉnh\n\nVĩnh Phúc là 1 trong 9 tỉnh đầu tiên trong cả nước có 100% xã đạt chuẩn nông thôn mới.\n"
+    assert figures(text) == [("status", 100, "%")]
