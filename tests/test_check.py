@@ -308,6 +308,19 @@ def test_internal_conflict(db):
     assert "95%" in ic[0].child.quote and "93%" in ic[0].parent.quote
 
 
+def test_a_sub_groups_figure_is_no_internal_conflict(db):
+    p = Plan("x.txt", number="4/KH-UBND")
+    p.section("I", "MỤC TIÊU")
+    p.line("- Tỷ lệ hộ nghèo giảm bình quân 1,5%/năm.", ("1,5%/năm", 1.5, "%/năm", "decrease", 2025))
+    p.line("Riêng:")
+    p.line("- Các xã đặc biệt khó khăn giảm tỷ lệ hộ nghèo 4%/năm.", ("4%/năm", 4, "%/năm", "decrease", 2025))
+    p.line("- Tỷ lệ hộ nghèo giảm bình quân 2%/năm.", ("2%/năm", 2, "%/năm", "decrease", 2025))
+    save(db, p)
+    ic = by_rule(run_checks(db), "internal_conflict")
+    assert len(ic) == 1  # 1,5 against 2 for the whole; the sub-group's 4 is another figure
+    assert "1,5%" in ic[0].child.quote + ic[0].parent.quote and "4%" not in ic[0].child.quote + ic[0].parent.quote
+
+
 def test_funding_sum(db):
     p = Plan("f.txt", number="4/KH-UBND")
     t = p.funding("Tổng nhu cầu vốn là 1.286.450 triệu đồng, trong đó:", "1.286.450 triệu đồng", 1_286_450_000_000, "total")

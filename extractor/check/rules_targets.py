@@ -163,6 +163,16 @@ def _overlap(a: Fig, b: Fig, tol: float) -> bool:
     return a0 <= b1 + tol and b0 <= a1 + tol
 
 
+def _subgroup(doc: Doc, fig: Fig) -> bool:
+    """The figure's sentence, or the lead just before it, narrows it to a sub-group
+    (rules/checks.yml ``internal.subgroup``)."""
+    pattern = section("internal").get("subgroup")
+    vs, s0 = fig.rec.get("value_start"), fig.rec.get("start")
+    if not pattern or not isinstance(vs, int) or not isinstance(s0, int):
+        return False
+    return bool(rx(pattern).search(doc.canon, max(0, s0 - 40), vs))
+
+
 def internal_conflicts(doc: Doc) -> list[Flag]:
     """One indicator, year and scope given two different figures in one document (a
     figure without a year is compared with those of every year); figures of one
@@ -183,6 +193,8 @@ def internal_conflicts(doc: Doc) -> list[Flag]:
                     continue
                 if (a.rec.get("comparator") == "maintain") != (b.rec.get("comparator") == "maintain"):
                     continue  # keeping what was reached ("100% số xã đã đạt chuẩn duy trì") beside a share to reach
+                if _subgroup(doc, a) != _subgroup(doc, b):
+                    continue  # "Riêng: - Các huyện, xã nghèo … 4%/năm" beside the whole's figure
                 pair = tuple(sorted(((a.value, a.value_max), (b.value, b.value_max)), key=str))
                 if pair in reported:
                     break
