@@ -203,7 +203,7 @@ def may_hold_value(text: str) -> bool:
 def _word_values(text: str, free) -> list[Value]:
     """Small counts written as words before a count unit: "ít nhất một huyện" (rules/units.yml)."""
     rx, values, after, opening, then = _number_words()
-    if rx is None or not rx.search(text):
+    if rx is None:
         return []
     out = []
     for m in rx.finditer(text):

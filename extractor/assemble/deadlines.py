@@ -26,6 +26,7 @@ from ..recognise import CITATION_RE, find_dates, find_values
 from ..rules import load_rules
 from .agencies import agency_of_section
 from .context import Context, clause_start, part_year, topic_of
+from .roles import RESULT
 
 _TASK_MAX = 200
 
@@ -214,7 +215,7 @@ _COMPLETE_BEFORE = re.compile(r"\bhoàn\s+thành\s*$", re.I)
 def _reports_result(ctx: Context, sent) -> bool:
     """The sentence's figures were read as results (``ctx.roles``, set by the target assembler)."""
     role = ctx.roles.get(sent.start)
-    return role is not None and role.role == "result"
+    return role is not None and role.role == RESULT
 
 
 def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] | None:
@@ -222,9 +223,10 @@ def _accept(ctx: Context, sent, d, dates) -> tuple[str, tuple[int, int] | None] 
     text = sent.text
     if ctx.in_quotes(sent.start + d.start, sent.start + d.end) or _excluded(text, d) or _cited(text, d):
         return None
-    if d.precision in ("day", "month") and _rules()["event"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d):
+    cue = re.sub(r"\s+", " ", d.cue.strip())
+    if d.precision in ("day", "month") and _rules()["event"].match(cue) and _leads(text, d):
         return None  # "Vào ngày 15/3/2024, UBND tỉnh ban hành …": an event
-    if d.precision == "day" and _rules()["cut_off_lead"].match(re.sub(r"\s+", " ", d.cue.strip())) and _leads(text, d) \
+    if d.precision == "day" and _rules()["cut_off_lead"].match(cue) and _leads(text, d) \
             and _rules()["state"].search(text, d.end):
         return None  # "Đến ngày 4.1, Sở … vẫn chưa nhận được báo cáo": the state at a date
     if d.kind in ("at", "within") and d.precision != "day" and _figure_near(text, d, dates):

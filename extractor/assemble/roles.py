@@ -74,7 +74,7 @@ def list_value_re() -> re.Pattern:
 
 
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
-_PAREN_RE = re.compile(r"\([^()]*\)")
+PAREN_RE = re.compile(r"\([^()]*\)")  # a bracket with no bracket inside
 PLANNING_TYPES = {"KẾ HOẠCH", "ĐỀ ÁN", "NGHỊ QUYẾT", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "QUYẾT ĐỊNH", "CHỈ THỊ", "PHƯƠNG ÁN"}
 
 
@@ -162,7 +162,7 @@ def not_a_record(can: str, start: int, end: int, prev_end: int | None, unit: str
 
 def _describes_earlier(can: str, h: Hit, figures, pos: int) -> bool:
     """Does cue ``h`` follow, in the same clause, a figure before ``pos`` (its noun only between)?"""
-    return any(fe <= h.start and fs < pos and h.start - fe <= 60 and re.fullmatch(r"[^,;]*", _PAREN_RE.sub("", can[fe:h.start]))
+    return any(fe <= h.start and fs < pos and h.start - fe <= 60 and re.fullmatch(r"[^,;]*", PAREN_RE.sub("", can[fe:h.start]))
                for fs, fe in figures)
 
 
@@ -174,7 +174,7 @@ def is_anecdote(para_can_before: str) -> bool:
 def _in_closed_paren(can: str, start: int, pos: int) -> bool:
     """The cue at ``start`` is inside brackets that close before ``pos``: a plan quoted for
     comparison, "(chỉ tiêu là 61 xã); 29 xã …", commits nothing after its bracket."""
-    return any(m.start() < start < m.end() <= pos for m in _PAREN_RE.finditer(can, 0, pos))
+    return any(m.start() < start < m.end() <= pos for m in PAREN_RE.finditer(can, 0, pos))
 
 
 def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | None = None,
@@ -198,7 +198,7 @@ def role_in_sentence(hits, pos: int, *, strong_only: bool = False, can: str | No
         return Role(h.role, h.name)
     after = hits
     if can is not None:  # "02 xã (Lê Lai, Đức Long) đã được công nhận": describes what is counted
-        after = [h for h in hits if not (h.relative and re.fullmatch(r"[^,;]*", _PAREN_RE.sub("", can[pos:h.start])))]
+        after = [h for h in hits if not (h.relative and re.fullmatch(r"[^,;]*", PAREN_RE.sub("", can[pos:h.start])))]
     kinds = {h.role for h in after}
     if len(kinds) == 1:
         h = after[0]

@@ -12,7 +12,8 @@ from ..model import Status, Target
 from ..recognise import CITATION_RE, NUM, Value, find_money, find_values, find_years, parse_number, may_hold_value, per_head_unit
 from .context import Context, clause_start, context_year, target_rules, topic_of, trong_do_start, year_before
 from .criteria import criterion_in, set_in
-from .roles import COMMITMENT, DEFAULT_COMMITMENT, RESULT, Role, cue_hits, is_anecdote, list_value_re, not_a_record, role_in_sentence
+from .roles import (COMMITMENT, DEFAULT_COMMITMENT, PAREN_RE, RESULT, Role, cue_hits, is_anecdote, list_value_re,
+                    not_a_record, role_in_sentence)
 from .funding import is_outcome_money
 from .status import status_record
 from .tail import tail_rx
@@ -51,9 +52,6 @@ def _comparator_words() -> tuple[dict, list]:
     return groups, [g["pattern"] for g in r["comparator_before"] if g["comparator"] == "increase"]
 
 
-_PAREN = re.compile(r"\([^()]*\)")
-
-
 def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: int, prev: tuple | None,
                    para: int | None = None) -> str:
     """Comparator of a figure, from the words of its clause (rules/targets.yml)."""
@@ -85,7 +83,7 @@ def comparator_for(ctx: Context, s_text: str, can: str, v: Value, clause_from: i
         for g in r["comparator_after"]:  # "giảm 3% trở lên": the words on the figure decide
             if _rx(g["pattern"]).search(after):
                 return g["comparator"]
-    if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(_PAREN.sub("", before).rsplit(",", 1)[-1]):
+    if _rx(groups["decrease"]).search(near) or _rx(r"\bgiảm\b").search(PAREN_RE.sub("", before).rsplit(",", 1)[-1]):
         return "decrease"  # not a "giảm" of an earlier part of the list ("… giảm 2,1% (…), … cho trên 250 lao động")
     if v.unit_comparator:
         return v.unit_comparator
@@ -166,10 +164,11 @@ def _subject(s_text: str, v: Value, clause_from: int) -> str | None:
 
 
 def _role(ctx: Context, sent, can: str, v: Value, cstart: int, hits, carried, in_results: bool, committed: bool,
-          in_targets: bool = False, figures: tuple = ()) -> Role | None:
-    """The role of one figure (rules/roles.yml); None when it is no record."""
+          in_targets: bool = False, figures: tuple = (), paired: bool = False) -> Role | None:
+    """The role of one figure (rules/roles.yml); None when it is no record.  ``paired``: the
+    figure is the plan's, written after a result ("79,3%/ chỉ tiêu 80%")."""
     r = target_rules()
-    if r["quoted_target_before"].search(can, max(0, v.start - 30), v.start):
+    if paired:
         return Role(COMMITMENT, "chỉ tiêu đặt cạnh kết quả / the plan's figure beside a result")
     if r["quoted_target_after"].match(can, v.end):
         return Role(RESULT, "kết quả đặt cạnh chỉ tiêu / a result beside the plan's figure")
@@ -300,7 +299,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
         if any(a <= v.start < b for a, b in cites):
             continue
         pre = can[max(0, v.start - 240): v.start]  # the patterns look at most ~150 characters back
-        paired = r["quoted_target_before"].search(pre)  # "79,3%/ chỉ tiêu 80%": the 80% is the plan's
+        paired = bool(r["quoted_target_before"].search(pre))  # "79,3%/ chỉ tiêu 80%": the 80% is the plan's
         if (_CRIT_NUMBER_BEFORE.search(pre) and not paired) or r["not_target_before"].search(pre):
             continue
         if (_NOT_AFTER.match(can[v.end:]) and not in_results and not _MORE_BEFORE.search(can, max(0, v.start - 12), v.start)) or (
@@ -317,7 +316,7 @@ def targets_in(ctx: Context, sent) -> list[Target | Status]:
             continue
         cstart = clause_start(text, v.start)
         role = _role(ctx, sent, can, v, cstart, hits, carried, in_results, committed, in_targets and ctx.planning_doc,
-                     figures)
+                     figures, paired=paired)
         if role is None:
             continue
         if role.reason and role.role == RESULT and "previous sentence" not in role.reason and role.reason != "mục kết quả / results section":
@@ -414,7 +413,7 @@ def _reference_year(ctx: Context) -> int:
     return int(m.group(1)) if m else 0
 
 
-_THIS_YEAR = re.compile(r"\b(?:trong|hết|cuối|đến\s+(?:hết|cuối))?\s*năm\s+nay\b", re.I)
+_THIS_YEAR = re.compile(r"\bnăm\s+nay\b", re.I)
 _PERIOD_IN_SENTENCE = re.compile(r"\b(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d\d\s*[-–]\s*(?P<end>(?:19|20)\d\d)\b", re.I)
 _BASE_BEFORE = re.compile(r"\bso\s+với\s*$", re.I)
 
