@@ -218,7 +218,7 @@ def sentences(text: str, paras: list[Paragraph]) -> list[Sentence]:
     for pi, p in enumerate(paras):
         # the marker ("- ", "2.1. ") is part of the first sentence's quote
         for s, e in split_sentences(p.text, p.start):
-            if "…" in text[s:e]:
+            if text.find("…", s, e) >= 0:
                 for m in _ELLIPSIS_END_RE.finditer(text, s, e):
                     if text[m.end()].isupper():
                         out.append(Sentence(s, m.start() + 1, text[s:m.start() + 1], pi))
